@@ -1,0 +1,72 @@
+using Npgsql;
+
+namespace ContactSync.AppHost;
+
+/// <summary>
+/// PostgreSQL for the system: the server named by <c>ConnectionStrings__events</c> when set, otherwise a
+/// private cluster whose data lives in <c>ContactSync.AppHost/.data/postgres</c> (git-ignored) and is reused
+/// on the next run.
+/// </summary>
+public sealed class PostgresServerResource(string name, int port, string repoRoot) : Resource(name)
+{
+    private readonly List<DatabaseResource> _databases = [];
+    private LocalPostgresCluster? _cluster;
+    private string? _adminConnectionString;
+
+    public DatabaseResource AddDatabase(string databaseName)
+    {
+        var database = new DatabaseResource(databaseName, this);
+        _databases.Add(database);
+        return database;
+    }
+
+    internal string AdminConnectionString => _adminConnectionString ?? throw new InvalidOperationException("PostgreSQL has not started.");
+
+    public override string? Url => _adminConnectionString is null ? null : $"postgres://127.0.0.1:{port}";
+
+    public override async Task StartAsync(CancellationToken ct)
+    {
+        if (_databases.Select(d => Environment.GetEnvironmentVariable($"ConnectionStrings__{d.Name}")).FirstOrDefault(s => !string.IsNullOrEmpty(s)) is { } external)
+        {
+            _adminConnectionString = external;
+            Ansi.WritePrefixed(Name, ConsoleColor.DarkCyan, "using the server of ConnectionStrings__* from the environment", error: false);
+            return;
+        }
+        var dataDir = Path.Combine(repoRoot, "ContactSync.AppHost", ".data", "postgres");
+        _cluster = new LocalPostgresCluster(dataDir, port, ephemeral: false, line => Ansi.WritePrefixed(Name, ConsoleColor.DarkCyan, line, error: false));
+        await _cluster.StartAsync(ct);
+        _adminConnectionString = _cluster.AdminConnectionString;
+        foreach (var database in _databases)
+            await _cluster.CreateDatabaseAsync(database.Name, ct);
+    }
+
+    public override async Task WaitHealthyAsync(CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync(ct);
+    }
+
+    public override Task<Resource> Exited(CancellationToken ct) =>
+        Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => (Resource)this, TaskScheduler.Default);
+
+    public override async Task StopAsync()
+    {
+        if (_cluster is null) return;
+        await _cluster.StopAsync();
+        Console.Out.WriteLine($"{Name} stopped");
+    }
+
+    internal string ConnectionStringFor(string database)
+    {
+        if (Environment.GetEnvironmentVariable($"ConnectionStrings__{database}") is { Length: > 0 } external) return external;
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database }.ConnectionString;
+    }
+}
+
+/// <summary>A database on a <see cref="PostgresServerResource"/>; referencing it injects ConnectionStrings__{name}.</summary>
+public sealed class DatabaseResource(string name, PostgresServerResource server) : IResourceWithConnectionString
+{
+    public string Name { get; } = name;
+    public PostgresServerResource Server { get; } = server;
+    public string ConnectionString => Server.ConnectionStringFor(Name);
+}
