@@ -1,8 +1,10 @@
+using ContactSync.Api.Infrastructure;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddApiInfrastructure();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseApiInfrastructure();
 app.MapDefaultEndpoints();
 app.Run();
