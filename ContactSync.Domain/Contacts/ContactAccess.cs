@@ -2,9 +2,6 @@ using ContactSync.Domain.Roles;
 
 namespace ContactSync.Domain.Contacts;
 
-/// <summary>The user asking: who they are, their role (if any), and whether they are a tenant admin.</summary>
-public sealed record Viewer(Guid TenantId, Guid UserId, Guid? RoleId, bool IsAdmin);
-
 /// <summary>
 /// Who may see a contact. Seeing is editing: whoever can see a contact can also change it (product rule), and
 /// whoever cannot gets 404, never a hint that it exists. The levels are nested, each widening the one before:

@@ -40,6 +40,3 @@ public sealed record User(
 
     public static User Fold(IEnumerable<UserEvent> events) => events.Aggregate(Initial, Evolve);
 }
-
-/// <summary>An API key as stored: its id and a hash of the secret (which only the caller who created it ever sees).</summary>
-public sealed record ApiKey(Guid KeyId, string Hash, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);

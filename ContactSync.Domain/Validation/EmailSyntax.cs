@@ -12,8 +12,6 @@ public static class EmailSyntax
 {
     private const string AtextSymbols = "!#$%&'*+-/=?^_`{|}~";
 
-    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true, AllowUnassigned = false };
-
     public static bool IsValid(string? address) => Check(address) is null;
 
     /// <summary>Null when the address is acceptable; otherwise why not.</summary>
@@ -63,7 +61,8 @@ public static class EmailSyntax
         string ascii;
         try
         {
-            ascii = Idn.GetAscii(domain);
+            // A new mapping per call: IdnMapping is mutable and not documented as thread-safe.
+            ascii = new IdnMapping { UseStd3AsciiRules = true, AllowUnassigned = false }.GetAscii(domain);
         }
         catch (ArgumentException)
         {

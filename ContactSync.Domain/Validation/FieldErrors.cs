@@ -31,9 +31,3 @@ public sealed class FieldErrors
 
     public override string ToString() => string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
 }
-
-/// <summary>A normalised value and the problems found on the way; use <see cref="Value"/> only when <see cref="IsValid"/>.</summary>
-public sealed record Validated<T>(T Value, FieldErrors Errors)
-{
-    public bool IsValid => Errors.IsEmpty;
-}
