@@ -1,0 +1,66 @@
+using Bogus;
+using ContactSync.Domain.Common;
+using ContactSync.Domain.Contacts;
+using ContactSync.Domain.Lists;
+using ContactSync.Domain.Roles;
+using ContactSync.Domain.Tenants;
+using ContactSync.Domain.Users;
+
+namespace ContactSync.Domain.Tests.Support;
+
+/// <summary>One event of every mapped type, filled with random values drawn from the seed.</summary>
+public static class SampleEvents
+{
+    public static IReadOnlyList<object> All(int seed)
+    {
+        var f = new Faker { Random = new Randomizer(seed) };
+        var tenant = f.Random.Guid();
+        var actor = f.PickRandom(
+            Actor.ForUser(f.Random.Guid(), f.Name.FullName()),
+            Actor.ForConnection(f.Random.Guid(), $"Google: {f.Internet.Email()}"),
+            Actor.ForSystem("projector"));
+        // Ticks precision and odd offsets: the round trip must keep both.
+        var at = new DateTimeOffset(f.Date.Past(5).Ticks + f.Random.Int(0, 9_999), TimeSpan.FromMinutes(f.Random.Int(-12, 14) * 30));
+        var visibility = f.PickRandom<ContactVisibility>();
+        var id = f.Random.Guid();
+        var fields = ContactValidation.Normalize(Fakes.Fields(seed)).Value;
+        var tags = Fakes.Tags(seed);
+        var filter = new ListFilter(f.Random.Bool() ? tags : null, f.Random.Bool() ? [f.Random.Guid()] : null, f.Random.Bool() ? f.Company.CompanyName() : null, f.Random.Bool() ? f.Lorem.Word() : null);
+        var before = Contact.Fold([new ContactEvent.ContactCreated(tenant, id, fields, tags, f.Random.Guid(), [], visibility, actor, at)]);
+        var after = before with { Fields = ContactValidation.Normalize(Fakes.Fields(seed + 1)).Value, Tags = Fakes.Tags(seed + 1) };
+        var changes = ContactChanges.Between(before, after);
+        string?[] names = [f.Name.FullName(), f.Name.FullName()];
+
+        return
+        [
+            new TenantEvent.TenantCreated(tenant, f.Company.CompanyName(), visibility, actor, at),
+            new TenantEvent.TenantRenamed(tenant, names[0]!, names[1]!, actor, at),
+            new TenantEvent.TenantDefaultVisibilityChanged(tenant, visibility, f.PickRandom<ContactVisibility>(), actor, at),
+            new RoleEvent.RoleCreated(tenant, id, f.Name.JobArea(), f.Random.Bool() ? f.Random.Guid() : null, actor, at),
+            new RoleEvent.RoleRenamed(tenant, id, f.Name.JobArea(), f.Name.JobArea(), actor, at),
+            new RoleEvent.RoleMoved(tenant, id, f.Random.Bool() ? f.Random.Guid() : null, f.Random.Guid(), actor, at),
+            new RoleEvent.RoleDeleted(tenant, id, actor, at),
+            new UserEvent.UserCreated(tenant, id, names[0]!, f.Internet.Email(), f.Random.Bool() ? f.Random.Guid() : null, f.Random.Bool(), [.. f.PickRandom(Permissions.All, f.Random.Int(0, 2))], actor, at),
+            new UserEvent.UserRenamed(tenant, id, names[0]!, names[1]!, actor, at),
+            new UserEvent.UserEmailChanged(tenant, id, f.Internet.Email(), f.Internet.Email(), actor, at),
+            new UserEvent.UserRoleChanged(tenant, id, null, f.Random.Guid(), actor, at),
+            new UserEvent.UserAdminChanged(tenant, id, f.Random.Bool(), actor, at),
+            new UserEvent.UserPermissionsChanged(tenant, id, [], Permissions.All, actor, at),
+            new UserEvent.UserApiKeyAdded(tenant, id, f.Random.Guid(), f.Random.Hash(64), actor, at),
+            new UserEvent.UserApiKeyRevoked(tenant, id, f.Random.Guid(), actor, at),
+            new UserEvent.UserDeactivated(tenant, id, actor, at),
+            new ContactEvent.ContactCreated(tenant, id, fields, tags, f.Random.Guid(), [f.Random.Guid()], visibility, actor, at),
+            new ContactEvent.ContactUpdated(tenant, id, changes, actor, at),
+            new ContactEvent.ContactDeleted(tenant, id, actor, at),
+            new ContactEvent.ContactRestored(tenant, id, actor, at),
+            new ContactEvent.ContactOwnerChanged(tenant, id, f.Random.Guid(), f.Random.Guid(), actor, at),
+            new ContactEvent.ContactFollowerAdded(tenant, id, f.Random.Guid(), actor, at),
+            new ContactEvent.ContactFollowerRemoved(tenant, id, f.Random.Guid(), actor, at),
+            new ContactEvent.ContactVisibilityChanged(tenant, id, visibility, f.PickRandom<ContactVisibility>(), actor, at),
+            new ListEvent.ListCreated(tenant, id, f.Commerce.Department(), filter, f.Random.Guid(), actor, at),
+            new ListEvent.ListRenamed(tenant, id, f.Commerce.Department(), f.Commerce.Department(), actor, at),
+            new ListEvent.ListFilterChanged(tenant, id, ListFilter.All, filter, actor, at),
+            new ListEvent.ListDeleted(tenant, id, actor, at),
+        ];
+    }
+}
