@@ -80,12 +80,49 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         IsRunning = true;
     }
 
-    public async Task StopAsync(CancellationToken ct = default)
+    /// <summary>Stops the server (<c>pg_ctl stop -m fast</c>; <paramref name="immediate"/> skips the shutdown checkpoint, for throwaway data).</summary>
+    public async Task StopAsync(bool immediate = false, CancellationToken ct = default)
     {
         if (!IsRunning) return;
         NpgsqlConnection.ClearAllPools();
-        await RunAsync(Path.Combine(_binDir, "pg_ctl"), ["stop", "-w", "-m", "fast", "-D", DataDirectory], _asServiceUser, ct);
+        await RunAsync(Path.Combine(_binDir, "pg_ctl"),
+            ["stop", "-w", "-m", immediate ? "immediate" : "fast", "-D", DataDirectory], _asServiceUser, ct);
         IsRunning = false;
+    }
+
+    /// <summary>
+    /// Synchronous immediate stop for process-exit handlers, where async continuations may no longer run.
+    /// The data is not checkpointed: use it only for throwaway clusters.
+    /// </summary>
+    public void StopImmediately()
+    {
+        if (!IsRunning) return;
+        var psi = new ProcessStartInfo(_asServiceUser ? "runuser" : Path.Combine(_binDir, "pg_ctl"))
+        {
+            UseShellExecute = false, WorkingDirectory = Path.GetTempPath(),
+        };
+        if (_asServiceUser)
+            foreach (var a in new[] { "-u", ServiceUser, "--", Path.Combine(_binDir, "pg_ctl") }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "stop", "-w", "-m", "immediate", "-D", DataDirectory }) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi);
+        process?.WaitForExit(TimeSpan.FromSeconds(20));
+        IsRunning = false;
+    }
+
+    /// <summary>
+    /// Starts a detached watcher that stops the server (immediately: for throwaway data) and optionally deletes a
+    /// directory once process <paramref name="pid"/> has exited, however it exits.
+    /// </summary>
+    public void StopWhenProcessExits(int pid, string? deleteDirectory = null)
+    {
+        var pgCtl = (_asServiceUser ? $"runuser -u {ServiceUser} -- " : "") + Path.Combine(_binDir, "pg_ctl");
+        var script = "exec </dev/null >/dev/null 2>&1\n" +
+            $"while kill -0 {pid}; do sleep 0.3; done\n" +
+            $"{pgCtl} stop -w -m immediate -D '{DataDirectory}'\n" +
+            (deleteDirectory is null ? "" : $"rm -rf '{Path.GetFullPath(deleteDirectory)}'\n");
+        var psi = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = Path.GetTempPath() };
+        foreach (var a in new[] { "/bin/sh", "-c", script }) psi.ArgumentList.Add(a);
+        using var watcher = Process.Start(psi) ?? throw new InvalidOperationException("Could not start the cleanup watcher.");
     }
 
     /// <summary>Stops a server left running in <paramref name="dataDirectory"/> by a process that died.</summary>

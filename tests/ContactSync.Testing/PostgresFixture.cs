@@ -13,8 +13,6 @@ public sealed class PostgresFixture
     public const string EnvironmentVariable = "CONTACTSYNC_TEST_PG";
     private const string RunDirectoryPrefix = "contactsync-pg-";
     private static readonly Lazy<Task<string>> SharedServer = new(StartSharedServerAsync);
-    private static LocalPostgresCluster? _cluster;
-    private static string? _runDirectory;
 
     /// <summary>Admin (superuser) connection string of the shared server.</summary>
     public Task<string> AdminConnectionStringAsync() => SharedServer.Value;
@@ -39,22 +37,17 @@ public sealed class PostgresFixture
         if (!string.IsNullOrWhiteSpace(external)) return external;
 
         await RemoveStaleRunsAsync();
-        _runDirectory = Path.Combine(Path.GetTempPath(), RunDirectoryPrefix + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(_runDirectory);
-        await File.WriteAllTextAsync(Path.Combine(_runDirectory, "owner.pid"),
+        var runDirectory = Path.Combine(Path.GetTempPath(), RunDirectoryPrefix + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(runDirectory);
+        await File.WriteAllTextAsync(Path.Combine(runDirectory, "owner.pid"),
             Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         var settings = new Dictionary<string, string> { ["max_connections"] = "300" };
-        _cluster = new LocalPostgresCluster(Path.Combine(_runDirectory, "data"), ephemeral: true, settings: settings);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Cleanup();
-        await _cluster.StartAsync();
-        return _cluster.AdminConnectionString;
-    }
-
-    private static void Cleanup()
-    {
-        // ProcessExit handlers cannot be async; the stop is a short child process.
-        if (_cluster is not null) _cluster.StopAsync().GetAwaiter().GetResult();
-        if (_runDirectory is not null && Directory.Exists(_runDirectory)) Directory.Delete(_runDirectory, recursive: true);
+        var cluster = new LocalPostgresCluster(Path.Combine(runDirectory, "data"), ephemeral: true, settings: settings);
+        await cluster.StartAsync();
+        // The test host is killed soon after the last test, too soon for a ProcessExit handler to stop a server;
+        // a detached watcher stops it and deletes the directory once this process is gone (even after a crash).
+        cluster.StopWhenProcessExits(Environment.ProcessId, deleteDirectory: runDirectory);
+        return cluster.AdminConnectionString;
     }
 
     /// <summary>Removes the directories (and stops the servers) of earlier runs whose process is gone.</summary>
