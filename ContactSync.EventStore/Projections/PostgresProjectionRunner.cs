@@ -93,7 +93,7 @@ public sealed class PostgresProjectionRunner(
                 }
                 finally
                 {
-                    if (lockConn.State == System.Data.ConnectionState.Open) await UnlockAsync(lockConn);
+                    await UnlockAsync(lockConn);
                 }
             }
         }
@@ -152,20 +152,31 @@ public sealed class PostgresProjectionRunner(
 
     private static async Task UnlockAsync(NpgsqlConnection conn)
     {
-        // Pooled connections are reset on return, but say it explicitly: the lock must not outlive ownership.
-        await using var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", conn);
-        await cmd.ExecuteNonQueryAsync();
+        if (conn.FullState != System.Data.ConnectionState.Open) return;
+        try
+        {
+            // Pooled connections are reset on return, but say it explicitly: the lock must not outlive ownership.
+            await using var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // The connection is gone, and a session lock dies with its session.
+        }
     }
 
     private async Task<Position> LoadCheckpointAsync(CancellationToken ct)
     {
         await using var cmd = store.DataSource.CreateCommand("""
-            INSERT INTO es.checkpoints (subscription_id, partition) VALUES ($1, 0) ON CONFLICT DO NOTHING;
-            SELECT commit_position, prepare_position FROM es.checkpoints WHERE subscription_id = $1 AND partition = 0;
+            WITH created AS (
+              INSERT INTO es.checkpoints (subscription_id, partition) VALUES ($1, 0) ON CONFLICT DO NOTHING
+              RETURNING commit_position, prepare_position)
+            SELECT commit_position, prepare_position FROM created
+            UNION ALL
+            SELECT commit_position, prepare_position FROM es.checkpoints WHERE subscription_id = $1 AND partition = 0
             """);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.NextResultAsync(ct);
         await r.ReadAsync(ct);
         return new Position(r.GetFieldValue<ulong>(0), (ulong)r.GetInt64(1));
     }
