@@ -61,11 +61,12 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
         if (new HashSet<Guid>(ids).Count != ids.Length)
             throw new ArgumentException("Event ids must be distinct within one append.", nameof(events));
 
+        var checkIds = false;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var result = await AppendOnceAsync(stream, expected, ids, types, data, meta, ct);
+                var result = await AppendOnceAsync(stream, expected, ids, types, data, meta, checkIds, ct);
                 Signal.Set();
                 return result;
             }
@@ -75,20 +76,27 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
                 // new, larger xid, so $all order stays equal to stream order.
                 Interlocked.Increment(ref _orderingRetries);
             }
+            catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "uq_events_stream_event_id" } && !checkIds)
+            {
+                // Some event ids are already in the stream (a retried append): nothing was written; ask the slow
+                // path whether this is an exact repeat (idempotent success) or a partial one.
+                checkIds = true;
+            }
         }
     }
 
     private async Task<AppendResult> AppendOnceAsync(StreamName stream, ExpectedRevision expected, Guid[] ids,
-        string[] types, string[] data, string?[] meta, CancellationToken ct)
+        string[] types, string[] data, string?[] meta, bool checkIds, CancellationToken ct)
     {
         await using var cmd = _dataSource.CreateCommand(
-            "SELECT status, next_revision, commit_position, last_position FROM es.append_to_stream($1, $2, $3, $4, $5, $6)");
+            "SELECT status, next_revision, commit_position, last_position FROM es.append_to_stream($1, $2, $3, $4, $5, $6, $7)");
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         cmd.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = meta, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = checkIds });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var status = reader.GetInt32(0);

@@ -65,7 +65,7 @@ public static class PostgresEventStoreSchema
             GRANT USAGE ON SCHEMA es TO {app};
             GRANT SELECT ON es.streams, es.events TO {app};
             GRANT SELECT, INSERT, UPDATE ON es.checkpoints TO {app};
-            GRANT EXECUTE ON FUNCTION es.append_to_stream(text, bigint, uuid[], text[], jsonb[], jsonb[]),
+            GRANT EXECUTE ON FUNCTION es.append_to_stream(text, bigint, uuid[], text[], jsonb[], jsonb[], boolean),
               es.delete_stream(text, bigint, boolean), es.set_stream_metadata(text, bigint, interval, bigint, jsonb) TO {app};
             """, ct);
     }

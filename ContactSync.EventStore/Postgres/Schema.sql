@@ -63,73 +63,86 @@ LANGUAGE sql IMMUTABLE AS $$
     ELSE p_revision = p_expected END
 $$;
 
+-- One call = one round trip. The fast path is one UPDATE that locks the stream row and checks the state, the
+-- expected revision and the ordering guard at once, then one INSERT. Event-id idempotency costs nothing there: a
+-- repeated id hits uq_events_stream_event_id (the statement rolls back) and the client calls again with
+-- p_check_ids, taking the slow path, which also explains every refusal (missing stream, deleted, wrong revision).
 CREATE OR REPLACE FUNCTION es.append_to_stream(
   p_stream text, p_expected bigint, p_ids uuid[], p_types text[], p_data jsonb[], p_meta jsonb[],
-  OUT status int, OUT next_revision bigint, OUT commit_position xid8, OUT first_position bigint, OUT last_position bigint)
+  p_check_ids boolean DEFAULT false,
+  OUT status int, OUT next_revision bigint, OUT commit_position xid8, OUT last_position bigint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  -- Taken before waiting for the stream lock: the ordering guard below compares it with the last writer's.
+  -- Taken before waiting for the stream lock: the ordering guard compares it with the last writer's.
   v_tx xid8 := pg_current_xact_id();
   v_n int := cardinality(p_ids);
+  v_id bigint; v_rev bigint;
   v_s es.streams%ROWTYPE;
   v_found int; v_offset_min bigint; v_offset_max bigint;
 BEGIN
-  SELECT * INTO v_s FROM es.streams WHERE stream_name = p_stream FOR UPDATE;
-  IF NOT FOUND THEN
-    IF p_expected >= 0 OR p_expected = -4 THEN
-      status := 2; next_revision := -1; RETURN;
-    END IF;
-    INSERT INTO es.streams (stream_name) VALUES (p_stream) ON CONFLICT (stream_name) DO NOTHING RETURNING * INTO v_s;
+  IF NOT p_check_ids THEN
+    UPDATE es.streams
+       SET revision = revision + v_n, last_tx = v_tx, state = 0,
+           truncate_before = CASE WHEN state = 1 THEN revision + 1 ELSE truncate_before END
+     WHERE stream_name = p_stream AND state <> 2 AND (last_tx IS NULL OR last_tx <= v_tx)
+       AND es.expected_ok(p_expected, revision, state)
+    RETURNING stream_id, revision INTO v_id, v_rev;
+  END IF;
+
+  IF v_id IS NULL THEN
+    SELECT * INTO v_s FROM es.streams WHERE stream_name = p_stream FOR UPDATE;
     IF NOT FOUND THEN
-      SELECT * INTO v_s FROM es.streams WHERE stream_name = p_stream FOR UPDATE;
-    END IF;
-  END IF;
-  IF v_s.state = 2 THEN
-    status := 3; next_revision := v_s.revision; RETURN;
-  END IF;
-
-  IF v_s.revision >= 0 THEN
-    SELECT count(*), min(e.stream_revision - i.ord), max(e.stream_revision - i.ord)
-      INTO v_found, v_offset_min, v_offset_max
-      FROM unnest(p_ids) WITH ORDINALITY AS i(id, ord)
-      JOIN es.events e ON e.stream_id = v_s.stream_id AND e.event_id = i.id;
-    IF v_found > 0 THEN
-      IF v_found < v_n OR v_offset_min <> v_offset_max THEN
-        status := 4; next_revision := v_s.revision; RETURN;
+      IF p_expected >= 0 OR p_expected = -4 THEN
+        status := 2; next_revision := -1; RETURN;
       END IF;
-      -- A repeat must sit where the expected revision says (first revision = offset + 1).
-      IF (p_expected >= 0 AND v_offset_min + 1 <> p_expected + 1) OR (p_expected = -1 AND v_offset_min + 1 <> 0) THEN
-        status := 2; next_revision := v_s.revision; RETURN;
+      INSERT INTO es.streams (stream_name) VALUES (p_stream) ON CONFLICT (stream_name) DO NOTHING RETURNING * INTO v_s;
+      IF NOT FOUND THEN
+        SELECT * INTO v_s FROM es.streams WHERE stream_name = p_stream FOR UPDATE;
       END IF;
-      SELECT 1, e.stream_revision, e.transaction_id, v_offset_min + 1, e.global_position
-        INTO status, next_revision, commit_position, first_position, last_position
-        FROM es.events e WHERE e.stream_id = v_s.stream_id AND e.stream_revision = v_offset_min + v_n;
-      SELECT e.global_position INTO first_position
-        FROM es.events e WHERE e.stream_id = v_s.stream_id AND e.stream_revision = v_offset_min + 1;
-      RETURN;
     END IF;
+    IF v_s.state = 2 THEN
+      status := 3; next_revision := v_s.revision; RETURN;
+    END IF;
+
+    IF v_s.revision >= 0 AND (p_check_ids OR NOT es.expected_ok(p_expected, v_s.revision, v_s.state)) THEN
+      SELECT count(*), min(e.stream_revision - i.ord), max(e.stream_revision - i.ord)
+        INTO v_found, v_offset_min, v_offset_max
+        FROM unnest(p_ids) WITH ORDINALITY AS i(id, ord)
+        JOIN es.events e ON e.stream_id = v_s.stream_id AND e.event_id = i.id;
+      IF v_found > 0 THEN
+        IF v_found < v_n OR v_offset_min <> v_offset_max THEN
+          status := 4; next_revision := v_s.revision; RETURN;
+        END IF;
+        -- A repeat must sit where the expected revision says (its first revision is v_offset_min + 1).
+        IF (p_expected >= 0 AND v_offset_min <> p_expected) OR (p_expected = -1 AND v_offset_min <> -1) THEN
+          status := 2; next_revision := v_s.revision; RETURN;
+        END IF;
+        SELECT 1, e.stream_revision, e.transaction_id, e.global_position
+          INTO status, next_revision, commit_position, last_position
+          FROM es.events e WHERE e.stream_id = v_s.stream_id AND e.stream_revision = v_offset_min + v_n;
+        RETURN;
+      END IF;
+    END IF;
+
+    IF NOT es.expected_ok(p_expected, v_s.revision, v_s.state) THEN
+      status := 2; next_revision := v_s.revision; RETURN;
+    END IF;
+    IF v_s.last_tx > v_tx THEN
+      RAISE EXCEPTION 'stream % was appended by a later transaction; retry', p_stream USING ERRCODE = '40001';
+    END IF;
+    UPDATE es.streams
+       SET revision = revision + v_n, last_tx = v_tx, state = 0,
+           truncate_before = CASE WHEN state = 1 THEN revision + 1 ELSE truncate_before END
+     WHERE stream_id = v_s.stream_id
+    RETURNING stream_id, revision INTO v_id, v_rev;
   END IF;
 
-  IF NOT es.expected_ok(p_expected, v_s.revision, v_s.state) THEN
-    status := 2; next_revision := v_s.revision; RETURN;
-  END IF;
-  IF v_s.last_tx > v_tx THEN
-    RAISE EXCEPTION 'stream % was appended by a later transaction; retry', p_stream USING ERRCODE = '40001';
-  END IF;
-
-  WITH ins AS (
-    INSERT INTO es.events (transaction_id, stream_id, stream_revision, event_id, event_type, data, metadata)
-    SELECT v_tx, v_s.stream_id, v_s.revision + i.ord, i.id, i.t, i.d, i.m
-      FROM unnest(p_ids, p_types, p_data, p_meta) WITH ORDINALITY AS i(id, t, d, m, ord)
-     ORDER BY i.ord
-    RETURNING global_position)
-  SELECT min(global_position), max(global_position) INTO first_position, last_position FROM ins;
-
-  UPDATE es.streams
-     SET revision = v_s.revision + v_n, last_tx = v_tx, state = 0,
-         truncate_before = CASE WHEN v_s.state = 1 THEN v_s.revision + 1 ELSE v_s.truncate_before END
-   WHERE stream_id = v_s.stream_id;
-  status := 0; next_revision := v_s.revision + v_n; commit_position := v_tx;
+  -- unnest WITH ORDINALITY feeds the rows in order, so global positions follow revisions within the append.
+  INSERT INTO es.events (transaction_id, stream_id, stream_revision, event_id, event_type, data, metadata)
+  SELECT v_tx, v_id, v_rev - v_n + i.ord, i.id, i.t, i.d, i.m
+    FROM unnest(p_ids, p_types, p_data, p_meta) WITH ORDINALITY AS i(id, t, d, m, ord);
+  status := 0; next_revision := v_rev; commit_position := v_tx;
+  last_position := currval('es.global_position_seq');
 END $$;
 
 CREATE OR REPLACE FUNCTION es.delete_stream(p_stream text, p_expected bigint, p_hard boolean,
