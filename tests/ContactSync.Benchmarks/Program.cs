@@ -1,1 +1,15 @@
-﻿Console.WriteLine("Hello, World!");
+using ContactSync.Benchmarks;
+
+return args.FirstOrDefault() switch
+{
+    "eventstore" => await EventStoreBenchmark.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/ContactSync.Benchmarks -- <benchmark> [options]");
+    Console.Error.WriteLine("benchmarks:");
+    Console.Error.WriteLine("  eventstore [--seconds N] [--async-commit]   event store appends, $all catch-up and subscription latency vs raw SQL");
+    return 2;
+}

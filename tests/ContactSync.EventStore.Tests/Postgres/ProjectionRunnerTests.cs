@@ -1,0 +1,133 @@
+using ContactSync.EventStore.Projections;
+using ContactSync.Testing;
+using static ContactSync.EventStore.Tests.TestEvents;
+
+namespace ContactSync.EventStore.Tests.Postgres;
+
+[Collection(PostgresCollection.Name)]
+public sealed class ProjectionRunnerTests(PostgresFixture postgres)
+{
+    private static readonly ProjectionRunnerOptions FastOptions = new()
+    {
+        BatchSize = 100, StandbyRetry = TimeSpan.FromMilliseconds(50), FaultRetry = TimeSpan.FromMilliseconds(100),
+    };
+
+    [Fact]
+    public async Task A_projection_applies_every_event_once_catches_up_and_stays_live()
+    {
+        await using var db = await PostgresStoreScope.CreateAsync(postgres);
+        await AppliedLogProjection.CreateTableAsync(db.DataSource, "applied");
+        for (var i = 0; i < 5; i++) await db.Store.AppendToStreamAsync(NewStream(), ExpectedRevision.NoStream, Events(70));
+        var runner = new PostgresProjectionRunner(db.Store, "log-v1", new AppliedLogProjection("applied"), FastOptions);
+        using var stop = new CancellationTokenSource();
+        var run = runner.RunAsync(stop.Token);
+
+        await Eventually.HoldsAsync(() => runner.State == ProjectionState.Live, () => $"the runner is live ({runner.LastError})");
+        Assert.Equal((350L, 350L), await AppliedLogProjection.CountAsync(db.DataSource, "applied"));
+        Assert.Equal(await db.Store.GetHeadPositionAsync(), runner.Position);
+
+        var last = await db.Store.AppendToStreamAsync(NewStream(), ExpectedRevision.NoStream, Events(3));
+        await Eventually.HoldsAsync(() => runner.Position == last.LogPosition, "the live event is applied");
+        Assert.Equal((353L, 353L), await AppliedLogProjection.CountAsync(db.DataSource, "applied"));
+        Assert.Equal(0, runner.ApproximateLag);
+
+        await stop.CancelAsync();
+        await run;
+        Assert.Equal(ProjectionState.Stopped, runner.State);
+    }
+
+    [Fact]
+    public async Task A_runner_stopped_in_the_middle_of_a_batch_restarts_without_applying_anything_twice()
+    {
+        await using var db = await PostgresStoreScope.CreateAsync(postgres);
+        await AppliedLogProjection.CreateTableAsync(db.DataSource, "applied");
+        for (var i = 0; i < 6; i++) await db.Store.AppendToStreamAsync(NewStream(), ExpectedRevision.NoStream, Events(100));
+        var batches = 0;
+        var inThirdBatch = new TaskCompletionSource();
+        var stuck = new AppliedLogProjection("applied", async (_, ct) =>
+        {
+            if (++batches < 3) return;
+            inThirdBatch.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+        });
+        using (var stop = new CancellationTokenSource())
+        {
+            var first = new PostgresProjectionRunner(db.Store, "log-v1", stuck, FastOptions);
+            var run = first.RunAsync(stop.Token);
+            await inThirdBatch.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await stop.CancelAsync();
+            await run;
+        }
+        Assert.Equal((200L, 200L), await AppliedLogProjection.CountAsync(db.DataSource, "applied"));
+
+        var second = new PostgresProjectionRunner(db.Store, "log-v1", new AppliedLogProjection("applied"), FastOptions);
+        using var stopSecond = new CancellationTokenSource();
+        var secondRun = second.RunAsync(stopSecond.Token);
+        await Eventually.HoldsAsync(() => second.State == ProjectionState.Live, () => $"the restarted runner is live ({second.State}, {second.LastError})");
+        await stopSecond.CancelAsync();
+        await secondRun;
+
+        Assert.Equal((600L, 600L), await AppliedLogProjection.CountAsync(db.DataSource, "applied"));
+    }
+
+    [Fact]
+    public async Task A_second_instance_waits_in_standby_while_the_first_owns_the_projection()
+    {
+        await using var db = await PostgresStoreScope.CreateAsync(postgres);
+        await AppliedLogProjection.CreateTableAsync(db.DataSource, "applied");
+        await db.Store.AppendToStreamAsync(NewStream(), ExpectedRevision.NoStream, Events(10));
+        var owner = new PostgresProjectionRunner(db.Store, "log-v1", new AppliedLogProjection("applied"), FastOptions);
+        var standby = new PostgresProjectionRunner(db.Store, "log-v1", new AppliedLogProjection("applied"), FastOptions);
+        using var stop = new CancellationTokenSource();
+        var ownerRun = owner.RunAsync(stop.Token);
+        await Eventually.HoldsAsync(() => owner.State == ProjectionState.Live, () => $"the first runner owns and is live ({owner.State}, {owner.LastError})");
+
+        var standbyRun = standby.RunAsync(stop.Token);
+        await db.Store.AppendToStreamAsync(NewStream(), ExpectedRevision.NoStream, Events(5));
+        await Eventually.HoldsAsync(async () => (await AppliedLogProjection.CountAsync(db.DataSource, "applied")).Rows == 15,
+            "the owner applied the new events");
+
+        Assert.Equal(ProjectionState.Standby, standby.State);
+        Assert.Equal((15L, 15L), await AppliedLogProjection.CountAsync(db.DataSource, "applied"));
+        await stop.CancelAsync();
+        await Task.WhenAll(ownerRun, standbyRun);
+    }
+
+    [Fact]
+    public async Task A_stale_owner_that_lost_its_lock_cannot_commit_its_batch()
+    {
+        await using var db = await PostgresStoreScope.CreateAsync(postgres);
+        await AppliedLogProjection.CreateTableAsync(db.DataSource, "applied");
+        await db.Store.AppendToStreamAsync(NewStream(), ExpectedRevision.NoStream, Events(50));
+        var inBatch = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var staleProjection = new AppliedLogProjection("applied", async (_, ct) =>
+        {
+            inBatch.TrySetResult();
+            await release.Task.WaitAsync(ct);
+        });
+        var stale = new PostgresProjectionRunner(db.Store, "log-v1", staleProjection, FastOptions);
+        using var stop = new CancellationTokenSource();
+        var staleRun = stale.RunAsync(stop.Token);
+        await inBatch.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The lock is lost silently (as on a failover or a dropped connection) while the batch is in flight.
+        Assert.Equal(1, await db.ScalarAsync<int>("""
+            SELECT count(pg_terminate_backend(l.pid))::int FROM pg_locks l
+             WHERE l.locktype = 'advisory' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended('es-proj:log-v1', 0)
+            """));
+        var successor = new PostgresProjectionRunner(db.Store, "log-v1", new AppliedLogProjection("applied"), FastOptions);
+        var successorRun = successor.RunAsync(stop.Token);
+        await Eventually.HoldsAsync(() => successor.State == ProjectionState.Live, () => $"the successor took over ({successor.State}, {successor.LastError})");
+        Assert.Equal((50L, 50L), await AppliedLogProjection.CountAsync(db.DataSource, "applied"));
+
+        release.SetResult();
+        await Eventually.HoldsAsync(() => stale.FencedBatches == 1, "the stale batch hit the fence");
+
+        Assert.Equal((50L, 50L), await AppliedLogProjection.CountAsync(db.DataSource, "applied"));
+        await Eventually.HoldsAsync(() => stale.State == ProjectionState.Standby, () => $"the stale runner stands by ({stale.State}, {stale.LastError})");
+        await stop.CancelAsync();
+        await Task.WhenAll(staleRun, successorRun);
+    }
+}
