@@ -13,9 +13,11 @@ public sealed class PostgresServerResource(string name, int port, string repoRoo
     private LocalPostgresCluster? _cluster;
     private string? _adminConnectionString;
 
-    public DatabaseResource AddDatabase(string databaseName)
+    /// <summary>Adds a database; services reference it as the login role <paramref name="appRole"/>, which the
+    /// services' start-up migration sets up (through the admin connection) so that it cannot change the event log.</summary>
+    public DatabaseResource AddDatabase(string databaseName, string appRole = "contactsync_app")
     {
-        var database = new DatabaseResource(databaseName, this);
+        var database = new DatabaseResource(databaseName, appRole, this);
         _databases.Add(database);
         return database;
     }
@@ -56,17 +58,22 @@ public sealed class PostgresServerResource(string name, int port, string repoRoo
         Console.Out.WriteLine($"{Name} stopped");
     }
 
-    internal string ConnectionStringFor(string database)
+    internal string ConnectionStringFor(string database, string? role)
     {
-        if (Environment.GetEnvironmentVariable($"ConnectionStrings__{database}") is { Length: > 0 } external) return external;
-        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database }.ConnectionString;
+        if (Environment.GetEnvironmentVariable($"ConnectionStrings__{database}") is { Length: > 0 } external)
+            return role is null ? Environment.GetEnvironmentVariable($"ConnectionStrings__{database}-admin") ?? "" : external;
+        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database };
+        if (role is not null) builder.Username = role;
+        return builder.ConnectionString;
     }
 }
 
-/// <summary>A database on a <see cref="PostgresServerResource"/>; referencing it injects ConnectionStrings__{name}.</summary>
-public sealed class DatabaseResource(string name, PostgresServerResource server) : IResourceWithConnectionString
+/// <summary>A database on a <see cref="PostgresServerResource"/>. Referencing it injects ConnectionStrings__{name}
+/// (the application role) and ConnectionStrings__{name}-admin (for the start-up migration).</summary>
+public sealed class DatabaseResource(string name, string appRole, PostgresServerResource server) : IResourceWithConnectionString
 {
     public string Name { get; } = name;
     public PostgresServerResource Server { get; } = server;
-    public string ConnectionString => Server.ConnectionStringFor(Name);
+    public string ConnectionString => Server.ConnectionStringFor(Name, appRole);
+    public string AdminConnectionString => Server.ConnectionStringFor(Name, role: null);
 }

@@ -26,6 +26,13 @@ public sealed partial class ProjectResource(string name, string projectDir, int 
         return this;
     }
 
+    public ProjectResource WithReference(DatabaseResource database)
+    {
+        _environment[$"ConnectionStrings__{database.Name}"] = () => database.ConnectionString;
+        _environment[$"ConnectionStrings__{database.Name}-admin"] = () => database.AdminConnectionString;
+        return this;
+    }
+
     public ProjectResource WithReference(ProjectResource service)
     {
         _environment[$"services__{service.Name}__http__0"] = () => service.Url;
@@ -67,7 +74,8 @@ public sealed partial class ProjectResource(string name, string projectDir, int 
         info.Environment["ContactSync__OperatorKey"] = Secrets.OperatorKey;
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
-        foreach (var (key, value) in _environment) info.Environment[key] = value();
+        foreach (var (key, value) in _environment)
+            if (value() is { Length: > 0 } text) info.Environment[key] = text;
 
         _process = Process.Start(info) ?? throw new LaunchException($"Could not start {Name}.");
         _process.OutputDataReceived += (_, e) => Echo(e.Data, error: false);
