@@ -78,7 +78,7 @@ public sealed class GraphRouter(
         switch (tail)
         {
             case []:
-                route = "/v1.0/{user}/contactFolders/{id}";
+                route = "/v1.0/{user}/contactFolders/{folderId}";
                 return req.Method switch
                 {
                     "GET" => folders.Get(req, mb, folderId),
@@ -87,7 +87,7 @@ public sealed class GraphRouter(
                     _ => MethodNotAllowed(),
                 };
             case ["childFolders"]:
-                route = "/v1.0/{user}/contactFolders/{id}/childFolders";
+                route = "/v1.0/{user}/contactFolders/{folderId}/childFolders";
                 return req.Method switch
                 {
                     "GET" => folders.List(req, mb, folderId),
@@ -96,9 +96,9 @@ public sealed class GraphRouter(
                 };
             case ["contacts", .. var rest]:
                 return Contacts(req, mb, folderId, anyFolder: false, rest, $"{prefix}/contactFolders/{folderId}/contacts",
-                    "/v1.0/{user}/contactFolders/{id}/contacts", out route);
+                    "/v1.0/{user}/contactFolders/{folderId}/contacts", out route);
             default:
-                route = "/v1.0/{user}/contactFolders/{id}/{unknown}";
+                route = "/v1.0/{user}/contactFolders/{folderId}/{unknown}";
                 return GraphResponse.UnknownSegment(tail[0]);
         }
     }
