@@ -58,16 +58,27 @@ internal sealed class GraphBatch(GraphServiceClient client, RefreshTokenAuthenti
         var uncertain = new bool[items.Count];
         for (var attempt = 1; ; attempt++)
         {
+            var lastAttempt = attempt >= options.MaxBatchAttempts;
+            var wait = TimeSpan.Zero;
+            var unresolved = new HashSet<int>();
             for (var i = 0; i < items.Count; i++)
             {
                 if (final[i] is not null || !uncertain[i] || items[i].Reconcile is not { } reconcile) continue;
-                if (await reconcile(ct) is { } found) final[i] = found;
-                uncertain[i] = false;
+                try
+                {
+                    if (await reconcile(ct) is { } found) final[i] = found;
+                    uncertain[i] = false;
+                }
+                catch (ProviderException e) when (e is ProviderThrottledException or ProviderUnavailableException)
+                {
+                    // Unknown whether the earlier attempt took effect: do not send it again until we know.
+                    unresolved.Add(i);
+                    wait = Max(wait, Backoff(attempt));
+                    if (lastAttempt) final[i] = last[i];
+                }
             }
-            var pending = Enumerable.Range(0, items.Count).Where(i => final[i] is null).ToList();
-            if (pending.Count == 0) break;
-            var lastAttempt = attempt >= options.MaxBatchAttempts;
-            var wait = TimeSpan.Zero;
+            var pending = Enumerable.Range(0, items.Count).Where(i => final[i] is null && !unresolved.Contains(i)).ToList();
+            if (pending.Count == 0 && unresolved.Count == 0) break;
             foreach (var chunk in pending.Chunk(MaxItems))
             {
                 try
@@ -97,6 +108,7 @@ internal sealed class GraphBatch(GraphServiceClient client, RefreshTokenAuthenti
                 }
             }
             if (final.All(r => r is not null)) break;
+            if (pending.Count == 0 && wait == TimeSpan.Zero) wait = Backoff(attempt);
             if (wait > options.MaxRetryDelay) wait = options.MaxRetryDelay;
             await Task.Delay(wait, time, ct);
         }

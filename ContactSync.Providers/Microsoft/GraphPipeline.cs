@@ -23,8 +23,9 @@ internal static class GraphPipeline
                 {
                     MaxRetry = options.MaxRetries,
                     Delay = 1,
-                    // A Retry-After longer than we are willing to wait ends the call; the engine reschedules.
-                    ShouldRetry = (delay, _, _) => delay <= maxDelay,
+                    // The predicate replaces the handler's own status check, so it names the statuses again. A
+                    // Retry-After longer than we are willing to wait ends the call; the engine reschedules.
+                    ShouldRetry = (delay, _, response) => (int)response.StatusCode is 429 or 503 or 504 && delay <= maxDelay,
                 });
         }
         handlers.Insert(0, new TransientFailureHandler(options.MaxRetries));
