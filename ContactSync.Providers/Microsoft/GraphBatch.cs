@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
@@ -46,7 +47,8 @@ internal sealed record BatchResult(int Status, byte[] Body, TimeSpan? RetryAfter
 /// failed in transit, after reconciling their creates. Items still failing after the last attempt keep their
 /// last answer, so the caller reports them as throttled or transient.
 /// </summary>
-internal sealed class GraphBatch(GraphServiceClient client, RefreshTokenAuthenticationProvider auth, MicrosoftProviderOptions options, TimeProvider time)
+internal sealed partial class GraphBatch(
+    GraphServiceClient client, RefreshTokenAuthenticationProvider auth, MicrosoftProviderOptions options, TimeProvider time, ILogger logger)
 {
     public const int MaxItems = 20;
     private static readonly Dictionary<string, ParsableFactory<IParsable>> ErrorMapping = new() { ["XXX"] = ODataError.CreateFromDiscriminatorValue };
@@ -105,9 +107,11 @@ internal sealed class GraphBatch(GraphServiceClient client, RefreshTokenAuthenti
                         if (lastAttempt) final[i] = last[i];
                     }
                     wait = Max(wait, e is ApiException { ResponseStatusCode: 429 } t ? GraphErrors.RetryAfter(t) : Backoff(attempt));
+                    Log.BatchFailed(logger, chunk.Length, attempt, e.Message);
                 }
             }
             if (final.All(r => r is not null)) break;
+            Log.ItemsRetried(logger, final.Count(r => r is null), attempt, wait);
             if (pending.Count == 0 && wait == TimeSpan.Zero) wait = Backoff(attempt);
             if (wait > options.MaxRetryDelay) wait = options.MaxRetryDelay;
             await Task.Delay(wait, time, ct);
@@ -143,4 +147,13 @@ internal sealed class GraphBatch(GraphServiceClient client, RefreshTokenAuthenti
     private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(Math.Min(200 * (1 << attempt), 10_000));
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "A Graph batch of {Count} requests failed on attempt {Attempt}: {Reason}")]
+        public static partial void BatchFailed(ILogger logger, int count, int attempt, string reason);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Retrying {Count} throttled or failed batch items after attempt {Attempt} in {Wait}")]
+        public static partial void ItemsRetried(ILogger logger, int count, int attempt, TimeSpan wait);
+    }
 }

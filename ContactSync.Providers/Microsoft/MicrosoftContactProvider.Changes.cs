@@ -1,4 +1,3 @@
-using Microsoft.Graph.Me.ContactFolders.Item.Contacts.Delta;
 using Microsoft.Graph.Models;
 
 namespace ContactSync.Providers.Microsoft;
@@ -34,7 +33,7 @@ public sealed partial class MicrosoftContactProvider
                 r.QueryParameters.Select = DeltaSelect;
                 r.Headers.Add("Prefer", prefer);
             }, c)
-            : new DeltaRequestBuilder(link, _client.RequestAdapter).GetAsDeltaGetResponseAsync(r => r.Headers.Add("Prefer", prefer), c), ct);
+            : delta.WithUrl(link).GetAsDeltaGetResponseAsync(r => r.Headers.Add("Prefer", prefer), c), ct);
 
         // The same contact can appear more than once in a round: the last occurrence wins.
         var latest = new Dictionary<string, Contact>(StringComparer.Ordinal);

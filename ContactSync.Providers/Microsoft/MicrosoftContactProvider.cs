@@ -1,4 +1,6 @@
 using ContactSync.Domain.Contacts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
@@ -25,21 +27,23 @@ public sealed partial class MicrosoftContactProvider : IContactProvider, IDispos
     private readonly RefreshTokenAuthenticationProvider _auth;
     private readonly GraphServiceClient _client;
     private readonly GraphBatch _batch;
+    private readonly ILogger _logger;
 
     /// <param name="refreshToken">The account's stored refresh token.</param>
     /// <param name="transport">The innermost HTTP handler (tests and the sandbox may pass their own).</param>
     /// <param name="onRefreshTokenRotated">Receives a new refresh token when the identity platform rotates it.</param>
     public MicrosoftContactProvider(
         MicrosoftProviderOptions options, string refreshToken, HttpMessageHandler? transport = null, TimeProvider? time = null,
-        Func<string, CancellationToken, Task>? onRefreshTokenRotated = null)
+        Func<string, CancellationToken, Task>? onRefreshTokenRotated = null, ILogger<MicrosoftContactProvider>? logger = null)
     {
+        _logger = logger ?? NullLogger<MicrosoftContactProvider>.Instance;
         _options = options;
         _time = time ?? TimeProvider.System;
         _tokenHttp = transport is null ? new HttpClient() : new HttpClient(transport, disposeHandler: false);
         _auth = new RefreshTokenAuthenticationProvider(new MicrosoftTokenClient(_tokenHttp, options, _time), refreshToken, _time, onRefreshTokenRotated);
         _graphHttp = GraphPipeline.Create(options, transport);
         _client = new GraphServiceClient(_graphHttp, _auth, options.GraphBaseUri.ToString().TrimEnd('/'));
-        _batch = new GraphBatch(_client, _auth, options, _time);
+        _batch = new GraphBatch(_client, _auth, options, _time, _logger);
     }
 
     public ProviderKind Kind => ProviderKind.Microsoft;
@@ -155,6 +159,7 @@ public sealed partial class MicrosoftContactProvider : IContactProvider, IDispos
             }
             catch (ApiException e) when (e.ResponseStatusCode == 401 && attempt == 0)
             {
+                Log.TokenRejected(_logger);
                 _auth.Invalidate(_auth.CurrentAccessToken);
             }
             catch (Exception e) when (GraphErrors.Map(e, ct) is var mapped && !ReferenceEquals(mapped, e))
@@ -174,5 +179,11 @@ public sealed partial class MicrosoftContactProvider : IContactProvider, IDispos
             401 or 403 => new ReauthRequiredException(text),
             _ => new ProviderUnavailableException(text),
         };
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Microsoft Graph rejected the access token; refreshing it once")]
+        public static partial void TokenRejected(ILogger logger);
     }
 }

@@ -4,6 +4,7 @@ using ContactSync.Providers.Microsoft;
 using ContactSync.Sandbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
 
 namespace ContactSync.Providers.Tests.Microsoft;
 
@@ -15,9 +16,25 @@ public sealed class GraphAdapterFixture : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
     public HttpClient Http { get; } = new(new SocketsHttpHandler { AllowAutoRedirect = false });
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => StartAsync(null);
+
+    /// <summary>Starts the sandbox, optionally with changed services (a fake clock, for instance).</summary>
+    public async Task StartAsync(Action<WebApplicationBuilder>? configure)
     {
-        (_app, BaseAddress) = await SandboxApp.StartOnFreePortAsync();
+        if (configure is null)
+        {
+            (_app, BaseAddress) = await SandboxApp.StartOnFreePortAsync();
+        }
+        else
+        {
+            _app = SandboxApp.Build(["--urls", "http://127.0.0.1:0"], b =>
+            {
+                b.Logging.SetMinimumLevel(LogLevel.Warning);
+                configure(b);
+            });
+            await _app.StartAsync();
+            BaseAddress = new Uri(_app.Urls.First().TrimEnd('/') + "/");
+        }
         Http.BaseAddress = BaseAddress;
     }
 

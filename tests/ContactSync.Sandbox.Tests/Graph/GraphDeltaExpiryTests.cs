@@ -37,7 +37,7 @@ public sealed class GraphDeltaExpiryTests
     }
 
     [Fact]
-    public async Task Delta_tokens_expire_after_the_configured_lifetime()
+    public async Task Delta_tokens_and_access_tokens_expire_after_their_configured_lifetimes()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         var app = SandboxApp.Build(["--urls", "http://127.0.0.1:0", "--Sandbox:Graph:DeltaTokenLifetime=01:00:00", "--Sandbox:Graph:AccessTokenLifetime=1.00:00:00"], b =>
@@ -69,6 +69,11 @@ public sealed class GraphDeltaExpiryTests
             using var stale = new HttpRequestMessage(HttpMethod.Get, deltaLink);
             stale.Headers.Authorization = new("Bearer", token);
             await GraphAssert.ErrorAsync(await http.SendAsync(stale), 410, "SyncStateNotFound");
+
+            clock.Advance(TimeSpan.FromDays(1));
+            using var late = await http.SendAsync(get());
+            await GraphAssert.ErrorAsync(late, 401, "InvalidAuthenticationToken");
+            Assert.Contains("expired", await late.Content.ReadAsStringAsync());
         }
         finally
         {
