@@ -50,6 +50,7 @@ public sealed class GraphRouter(
                 route = "/v1.0/{user}";
                 return req.Method == "GET" ? User(req, mb) : MethodNotAllowed();
             case ["contacts", .. var tail]:
+                // /me/contacts lists the default folder, so its (undocumented) delta tracks the default folder too.
                 return Contacts(req, mb, mb.DefaultFolderId, anyFolder: true, tail, $"{prefix}/contacts", "/v1.0/{user}/contacts", out route);
             case ["contactFolders"]:
                 route = "/v1.0/{user}/contactFolders";
