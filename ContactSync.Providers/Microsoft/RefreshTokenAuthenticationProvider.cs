@@ -17,8 +17,11 @@ public sealed class RefreshTokenAuthenticationProvider(
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(2);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SemaphoreSlim _refreshing = new(1, 1);
-    private string _refreshToken = refreshToken;
-    private (string Token, DateTimeOffset ExpiresAt)? _access;
+    private volatile string _refreshToken = refreshToken;
+    // A reference, swapped whole, so concurrent requests never read a token with another token's expiry.
+    private volatile CachedToken? _access;
+
+    private sealed record CachedToken(string Token, DateTimeOffset ExpiresAt);
 
     public string RefreshToken => _refreshToken;
 
@@ -46,7 +49,7 @@ public sealed class RefreshTokenAuthenticationProvider(
         {
             if (_access is { } again && again.ExpiresAt - ExpiryMargin > _time.GetUtcNow()) return again.Token;
             var result = await tokens.RefreshAsync(_refreshToken, ct);
-            _access = (result.AccessToken, result.ExpiresAt);
+            _access = new CachedToken(result.AccessToken, result.ExpiresAt);
             if (result.RefreshToken is { Length: > 0 } rotated && rotated != _refreshToken)
             {
                 _refreshToken = rotated;

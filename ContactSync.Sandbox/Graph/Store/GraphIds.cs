@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 
 namespace ContactSync.Sandbox.Graph.Store;
 
-/// <summary>Opaque identifiers shaped like Exchange's: long, case-sensitive and URL-safe.</summary>
+/// <summary>Opaque identifiers shaped like Exchange's: long, case-sensitive and URL-safe. Ids never change when a
+/// contact moves here, i.e. they behave as with <c>Prefer: IdType="ImmutableId"</c>, which is accepted and needs
+/// no switch.</summary>
 public static class GraphIds
 {
     public static string NewItemId() => "AAMkAD" + Random(33);
