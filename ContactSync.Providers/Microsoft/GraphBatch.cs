@@ -26,6 +26,14 @@ internal sealed record BatchResult(int Status, byte[] Body, TimeSpan? RetryAfter
         return node.GetObjectValue(Contact.CreateFromDiscriminatorValue);
     }
 
+    /// <summary>The <c>@odata.count</c> of a successful list answer, if it has one.</summary>
+    public int? ReadCount()
+    {
+        if (!Succeeded || Body.Length == 0) return null;
+        using var doc = JsonDocument.Parse(Body);
+        return doc.RootElement.TryGetProperty("@odata.count", out var count) && count.TryGetInt32(out var n) ? n : null;
+    }
+
     public (string? Code, string? Message) ReadError()
     {
         try

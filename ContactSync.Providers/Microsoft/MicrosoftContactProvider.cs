@@ -54,7 +54,22 @@ public sealed partial class MicrosoftContactProvider : IContactProvider, IDispos
     /// <summary>The current refresh token (it changes when the identity platform rotates it).</summary>
     public string RefreshToken => _auth.RefreshToken;
 
+    /// <summary>The folders under the default Contacts folder, with their contact counts (one <c>$count</c> query
+    /// per folder, batched; a folder whose count cannot be read gets null).</summary>
     public async Task<IReadOnlyList<ProviderGroup>> ListGroupsAsync(CancellationToken ct)
+    {
+        var folders = await ListFoldersAsync(ct);
+        var counts = await _batch.SendAsync(folders.Select(f => new BatchItem(() =>
+            _client.Me.ContactFolders[f.Id].Contacts.ToGetRequestInformation(r =>
+            {
+                r.QueryParameters.Count = true;
+                r.QueryParameters.Top = 1;
+                r.QueryParameters.Select = ["id"];
+            }))).ToList(), ct);
+        return folders.Select((f, i) => f with { MemberCount = counts[i].ReadCount() }).ToList();
+    }
+
+    private async Task<List<ProviderGroup>> ListFoldersAsync(CancellationToken ct)
     {
         var groups = new List<ProviderGroup>();
         var page = await CallAsync(c => _client.Me.ContactFolders.GetAsync(r => r.QueryParameters.Top = 100, c), ct);
@@ -119,7 +134,7 @@ public sealed partial class MicrosoftContactProvider : IContactProvider, IDispos
     }
 
     private async Task<ProviderGroup?> FindGroupAsync(string name, CancellationToken ct) =>
-        (await ListGroupsAsync(ct)).FirstOrDefault(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase));
+        (await ListFoldersAsync(ct)).FirstOrDefault(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Full contacts (every property plus the CRM id) by id through batched GETs; missing ones are left out.</summary>
     private async Task<Dictionary<string, Contact>> GetByIdsAsync(IReadOnlyList<string> ids, CancellationToken ct)

@@ -32,6 +32,7 @@ public sealed class ContactsHandler(TimeProvider time, SubscriptionRegistry subs
         {
             w.WriteStartObject();
             w.WriteString("@odata.context", context);
+            if (string.Equals(req.QueryValue("$count"), "true", StringComparison.OrdinalIgnoreCase)) w.WriteNumber("@odata.count", matching.Count);
             if (next is not null) w.WriteString("@odata.nextLink", next);
             w.WriteStartArray("value");
             foreach (var c in page)

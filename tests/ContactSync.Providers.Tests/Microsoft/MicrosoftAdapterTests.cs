@@ -41,13 +41,15 @@ public sealed class MicrosoftAdapterTests(GraphAdapterFixture sandbox) : IClassF
     }
 
     [Fact]
-    public async Task EnsureGroup_creates_the_folder_once_and_ListGroups_shows_it()
+    public async Task EnsureGroup_creates_the_folder_once_and_ListGroups_shows_it_with_its_member_count()
     {
         var provider = (await sandbox.ConnectAsync()).Provider;
         var first = await provider.EnsureGroupAsync("Customers", Ct);
         var second = await provider.EnsureGroupAsync("customers", Ct);
         Assert.Equal(first.Id, second.Id);
-        Assert.Equal("Customers", Assert.Single(await provider.ListGroupsAsync(Ct)).Name);
+        await provider.CreateAsync(first.Id, [new("g-1", Person("A", "B")), new("g-2", Person("C", "D"))], Ct);
+        var listed = Assert.Single(await provider.ListGroupsAsync(Ct));
+        Assert.Equal(("Customers", 2), (listed.Name, listed.MemberCount));
     }
 
     [Fact]

@@ -191,5 +191,6 @@ public sealed class GraphContactsTests(GraphSandboxFixture sandbox) : IClassFixt
             if (next is not null) Assert.StartsWith(sandbox.GraphRoot + "/me/contacts?", next);
         }
         Assert.Equal(5, ids.Distinct().Count());
+        Assert.Equal(5, (await mailbox.GetAsync("/me/contacts?$count=true&$top=1"))["@odata.count"]!.GetValue<int>());
     }
 }
