@@ -1,0 +1,226 @@
+using System.Text.Json;
+
+namespace ContactSync.Sandbox.Graph.Store;
+
+public enum WriteStatus { Ok, NotFound, PreconditionFailed, Conflict }
+
+public readonly record struct WriteOutcome<T>(WriteStatus Status, T? Value) where T : class
+{
+    public static WriteOutcome<T> Ok(T value) => new(WriteStatus.Ok, value);
+    public static WriteOutcome<T> Fail(WriteStatus status) => new(status, null);
+}
+
+/// <summary>
+/// One Outlook mailbox: its contact folders, contacts and the change index that delta rounds read. Each
+/// mailbox has its own lock, so requests for different mailboxes never contend.
+/// </summary>
+public sealed class Mailbox
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ContactRecord> _contacts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FolderRecord> _folders = new(StringComparer.Ordinal);
+    // The latest change of every live contact plus every tombstone, keyed by its position; a contact that
+    // changes again moves to a new position, so a delta round sees each contact at most once.
+    private readonly SortedSet<long> _changeSeqs = [];
+    private readonly Dictionary<long, object> _changes = [];
+    private long _seq;
+    private long _order;
+    private int _grantGeneration;
+
+    public Mailbox(string id, string email)
+    {
+        Id = id;
+        Email = email;
+        DefaultFolderId = GraphIds.NewFolderId();
+        _folders[DefaultFolderId] = new FolderRecord(DefaultFolderId, "Contacts", GraphIds.NewFolderId(), 0);
+    }
+
+    public string Id { get; }
+    public string Email { get; }
+    public string DefaultFolderId { get; }
+
+    /// <summary>Bumped when the account's grants are revoked; tokens issued under an older value are dead.</summary>
+    public int GrantGeneration => Volatile.Read(ref _grantGeneration);
+
+    public void RevokeGrants() => Interlocked.Increment(ref _grantGeneration);
+
+    public long CurrentSeq { get { lock (_gate) return _seq; } }
+
+    public ContactRecord? GetContact(string id, string? folderId)
+    {
+        lock (_gate) return Find(id, folderId);
+    }
+
+    public List<ContactRecord> ListContacts(string folderId)
+    {
+        lock (_gate)
+        {
+            var list = _contacts.Values.Where(c => c.FolderId == folderId).ToList();
+            list.Sort((a, b) => a.Order.CompareTo(b.Order));
+            return list;
+        }
+    }
+
+    public ContactRecord? CreateContact(
+        string folderId, IReadOnlyDictionary<string, JsonElement> props,
+        IReadOnlyDictionary<string, ExtendedProperty> extended, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (!_folders.ContainsKey(folderId)) return null;
+            var record = new ContactRecord(GraphIds.NewItemId(), folderId, GraphIds.NewChangeKey(), ++_order, 0,
+                now, now, props, extended);
+            return Index(record);
+        }
+    }
+
+    public WriteOutcome<ContactRecord> UpdateContact(
+        string id, string? folderId, string? ifMatch, Func<ContactRecord, ContactRecord> apply, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (Find(id, folderId) is not { } current) return WriteOutcome<ContactRecord>.Fail(WriteStatus.NotFound);
+            if (!ETagMatches(ifMatch, current)) return WriteOutcome<ContactRecord>.Fail(WriteStatus.PreconditionFailed);
+            Unindex(current.Seq);
+            var next = apply(current) with { ChangeKey = GraphIds.NewChangeKey(), Modified = now };
+            return WriteOutcome<ContactRecord>.Ok(Index(next));
+        }
+    }
+
+    public WriteOutcome<ContactRecord> DeleteContact(string id, string? folderId, string? ifMatch)
+    {
+        lock (_gate)
+        {
+            if (Find(id, folderId) is not { } current) return WriteOutcome<ContactRecord>.Fail(WriteStatus.NotFound);
+            if (!ETagMatches(ifMatch, current)) return WriteOutcome<ContactRecord>.Fail(WriteStatus.PreconditionFailed);
+            RemoveLocked(current, moved: false);
+            return WriteOutcome<ContactRecord>.Ok(current);
+        }
+    }
+
+    /// <summary>Moves a contact as Outlook does when a user drags it to another folder: the id is kept
+    /// (immutable ids) and the old folder's delta reports it as removed.</summary>
+    public WriteOutcome<ContactRecord> MoveContact(string id, string targetFolderId, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (!_contacts.TryGetValue(id, out var current) || !_folders.ContainsKey(targetFolderId))
+                return WriteOutcome<ContactRecord>.Fail(WriteStatus.NotFound);
+            if (current.FolderId == targetFolderId) return WriteOutcome<ContactRecord>.Ok(current);
+            RemoveLocked(current, moved: true);
+            var next = current with { FolderId = targetFolderId, ChangeKey = GraphIds.NewChangeKey(), Modified = now };
+            return WriteOutcome<ContactRecord>.Ok(Index(next));
+        }
+    }
+
+    public FolderRecord? GetFolder(string id)
+    {
+        lock (_gate) return _folders.GetValueOrDefault(id);
+    }
+
+    public List<FolderRecord> ListFolders(string parentId)
+    {
+        lock (_gate) return _folders.Values.Where(f => f.ParentFolderId == parentId).OrderBy(f => f.Order).ToList();
+    }
+
+    public WriteOutcome<FolderRecord> CreateFolder(string parentId, string displayName)
+    {
+        lock (_gate)
+        {
+            if (!_folders.ContainsKey(parentId)) return WriteOutcome<FolderRecord>.Fail(WriteStatus.NotFound);
+            if (NameTaken(parentId, displayName, null)) return WriteOutcome<FolderRecord>.Fail(WriteStatus.Conflict);
+            var folder = new FolderRecord(GraphIds.NewFolderId(), displayName, parentId, ++_order);
+            _folders[folder.Id] = folder;
+            return WriteOutcome<FolderRecord>.Ok(folder);
+        }
+    }
+
+    public WriteOutcome<FolderRecord> RenameFolder(string id, string displayName)
+    {
+        lock (_gate)
+        {
+            if (!_folders.TryGetValue(id, out var folder) || id == DefaultFolderId)
+                return WriteOutcome<FolderRecord>.Fail(WriteStatus.NotFound);
+            if (NameTaken(folder.ParentFolderId, displayName, id)) return WriteOutcome<FolderRecord>.Fail(WriteStatus.Conflict);
+            folder = folder with { DisplayName = displayName };
+            _folders[id] = folder;
+            return WriteOutcome<FolderRecord>.Ok(folder);
+        }
+    }
+
+    /// <summary>Deletes a folder, its child folders and their contacts; returns the deleted contacts.</summary>
+    public List<ContactRecord>? DeleteFolder(string id)
+    {
+        lock (_gate)
+        {
+            if (!_folders.ContainsKey(id) || id == DefaultFolderId) return null;
+            var doomed = new HashSet<string> { id };
+            for (var grew = true; grew;)
+                grew = _folders.Values.Where(f => doomed.Contains(f.ParentFolderId)).Aggregate(false, (g, f) => doomed.Add(f.Id) | g);
+            var removed = _contacts.Values.Where(c => doomed.Contains(c.FolderId)).ToList();
+            foreach (var contact in removed) RemoveLocked(contact, moved: false);
+            foreach (var folderId in doomed) _folders.Remove(folderId);
+            return removed;
+        }
+    }
+
+    /// <summary>Changes of one folder after position <paramref name="after"/> up to <paramref name="upTo"/>, in
+    /// order: live contacts as <see cref="ContactRecord"/>, departures as <see cref="Tombstone"/>.</summary>
+    public (List<object> Items, long LastSeq, bool More) Changes(string folderId, long after, long upTo, int max, bool tombstones)
+    {
+        lock (_gate)
+        {
+            var items = new List<object>(Math.Min(max, 64));
+            if (after >= upTo) return (items, after, false);
+            var last = after;
+            foreach (var seq in _changeSeqs.GetViewBetween(after + 1, upTo))
+            {
+                if (items.Count == max) return (items, last, true);
+                last = seq;
+                var change = _changes[seq];
+                if (change is ContactRecord c && c.FolderId == folderId) items.Add(c);
+                else if (tombstones && change is Tombstone t && t.FolderId == folderId) items.Add(t);
+            }
+            return (items, upTo, false);
+        }
+    }
+
+    private ContactRecord? Find(string id, string? folderId) =>
+        _contacts.TryGetValue(id, out var c) && (folderId is null || c.FolderId == folderId) ? c : null;
+
+    private bool NameTaken(string parentId, string name, string? except) =>
+        _folders.Values.Any(f => f.ParentFolderId == parentId && f.Id != except &&
+                                 string.Equals(f.DisplayName, name, StringComparison.OrdinalIgnoreCase));
+
+    private ContactRecord Index(ContactRecord record)
+    {
+        record = record with { Seq = ++_seq };
+        _contacts[record.Id] = record;
+        _changeSeqs.Add(record.Seq);
+        _changes[record.Seq] = record;
+        return record;
+    }
+
+    private void Unindex(long seq)
+    {
+        _changeSeqs.Remove(seq);
+        _changes.Remove(seq);
+    }
+
+    private void RemoveLocked(ContactRecord contact, bool moved)
+    {
+        Unindex(contact.Seq);
+        _contacts.Remove(contact.Id);
+        var tombstone = new Tombstone(contact.Id, contact.FolderId, ++_seq, moved);
+        _changeSeqs.Add(tombstone.Seq);
+        _changes[tombstone.Seq] = tombstone;
+    }
+
+    private static bool ETagMatches(string? ifMatch, ContactRecord current)
+    {
+        if (string.IsNullOrWhiteSpace(ifMatch) || ifMatch.Trim() == "*") return true;
+        var value = ifMatch.Trim();
+        if (value.StartsWith("W/", StringComparison.Ordinal)) value = value[2..];
+        return value.Trim('"') == current.ChangeKey;
+    }
+}
