@@ -1,5 +1,6 @@
 using ContactSync.Domain.Contacts;
 using Microsoft.Graph.Models;
+using Contact = Microsoft.Graph.Models.Contact;
 using DomainEmail = ContactSync.Domain.Contacts.EmailAddress;
 using GraphEmail = Microsoft.Graph.Models.EmailAddress;
 using DomainWebsite = ContactSync.Domain.Contacts.Website;

@@ -1,5 +1,6 @@
 using ContactSync.Domain.Contacts;
 using Microsoft.Graph.Models;
+using Contact = Microsoft.Graph.Models.Contact;
 using Microsoft.Kiota.Abstractions;
 
 namespace ContactSync.Providers.Microsoft;
