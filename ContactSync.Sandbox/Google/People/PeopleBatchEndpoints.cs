@@ -79,15 +79,15 @@ public static class PeopleBatchEndpoints
             return GoogleError.Invalid(invalid is null ? "updateMask is required." : $"Invalid updateMask path: \"{invalid}\".");
         if (ReadMask(body) is not { } mask) return GoogleError.Invalid("Invalid readMask.");
 
+        if (contacts.EnumerateObject().Count() is 0 or > MaxWriteBatch)
+            return GoogleError.Invalid($"contacts must contain between 1 and {MaxWriteBatch} entries.");
         var patches = new List<PersonPatch>();
         foreach (var entry in contacts.EnumerateObject())
         {
-            if (patches.Count == MaxWriteBatch) return GoogleError.Invalid($"contacts must contain at most {MaxWriteBatch} entries.");
             if (account.Find(entry.Name) is not { } current) return GoogleError.NotFound();
             if (PersonBody.Parse(entry.Value, current.SourceId, updateMask, $"contacts[{entry.Name}]", out var parsed) is { } error) return error;
             patches.Add(PeopleWriteEndpoints.ToPatch(entry.Name, parsed, updateMask));
         }
-        if (patches.Count == 0) return GoogleError.Invalid("contacts must contain at least one entry.");
         if (account.Update(patches, out var updated) is { } updateError) return updateError;
 
         await GoogleHttp.WriteJsonAsync(context, 200, writer =>
