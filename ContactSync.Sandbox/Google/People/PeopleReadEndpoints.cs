@@ -10,8 +10,8 @@ public static class PeopleReadEndpoints
 
     public static void MapPeopleReads(this IEndpointRouteBuilder app, GoogleSandbox google)
     {
-        app.MapGet("v1/people/me/connections", context => ListConnections(context, google));
-        app.MapGet("v1/people:batchGet", context => BatchGet(context, google));
+        app.MapMethods("v1/people/me/connections", [HttpMethods.Get, HttpMethods.Post], GoogleHttp.AllowingGetOverride(context => ListConnections(context, google)));
+        app.MapMethods("v1/people:batchGet", [HttpMethods.Get, HttpMethods.Post], GoogleHttp.AllowingGetOverride(context => BatchGet(context, google)));
         app.MapGet("v1/people/{id}", context => Get(context, google));
     }
 
