@@ -36,12 +36,20 @@ public class GoogleAdapterFixture : IAsyncLifetime
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First().TrimEnd('/') + "/");
         Control = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+        OAuth = CreateOAuth(_ => { });
+    }
+
+    /// <summary>An OAuth client for this sandbox. The back-off is short so fault tests stay quick (the sandbox
+    /// sends Retry-After: 0 unless a test asks otherwise); 16 attempts make exhausting them under the fault
+    /// rates the tests use a one-in-a-million event.</summary>
+    public GoogleOAuth CreateOAuth(Action<GoogleProviderOptions> configure)
+    {
         var options = GoogleProviderOptions.ForRoot(BaseAddress, "contactsync-tests", "secret");
-        // Short back-off so fault tests stay quick; the sandbox sends Retry-After: 0 unless a test asks otherwise.
-        options.MaxAttempts = 10;
+        options.MaxAttempts = 16;
         options.BaseDelay = TimeSpan.FromMilliseconds(10);
         options.MaxDelay = TimeSpan.FromSeconds(5);
-        OAuth = new GoogleOAuth(options, NullLogger.Instance);
+        configure(options);
+        return new GoogleOAuth(options, NullLogger.Instance);
     }
 
     public async Task DisposeAsync()
@@ -51,18 +59,19 @@ public class GoogleAdapterFixture : IAsyncLifetime
     }
 
     /// <summary>Signs a new account in through the sandbox's consent page and returns its adapter.</summary>
-    public async Task<Account> ConnectAsync()
+    public async Task<Account> ConnectAsync(GoogleOAuth? oauth = null)
     {
+        oauth ??= OAuth;
         var email = $"adapter-{Guid.NewGuid():N}@example.com";
         var state = Guid.NewGuid().ToString("N");
-        var authorize = OAuth.BuildAuthorizeUri(state, new Uri(Redirect), email);
+        var authorize = oauth.BuildAuthorizeUri(state, new Uri(Redirect), email);
         using var consent = await Control.GetAsync(authorize);
         Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
         var query = QueryHelpers.ParseQuery(consent.Headers.Location!.Query);
         Assert.Equal(state, query["state"].ToString());
-        var grant = await OAuth.ExchangeCodeAsync(query["code"].ToString(), new Uri(Redirect), CancellationToken.None);
+        var grant = await oauth.ExchangeCodeAsync(query["code"].ToString(), new Uri(Redirect), CancellationToken.None);
         Assert.Equal(email, grant.Email);
-        return new Account(email, grant, new GoogleContactProvider(OAuth, grant.RefreshToken));
+        return new Account(email, grant, new GoogleContactProvider(oauth, grant.RefreshToken));
     }
 
     public async Task SetFaultsAsync(double status429Rate = 0, double status5xxRate = 0, double resetRate = 0, int latencyMs = 0, int retryAfterSeconds = 0)
@@ -76,6 +85,17 @@ public class GoogleAdapterFixture : IAsyncLifetime
         using var response = await Control.PostAsJsonAsync("_sandbox/faults", new { provider = "google", expireCursors = true });
         response.EnsureSuccessStatusCode();
     }
+
+    /// <summary>How many Google API answers had each status so far (from <c>/_sandbox/stats</c>).</summary>
+    public async Task<Dictionary<int, long>> StatusCountsAsync()
+    {
+        var stats = await Control.GetFromJsonAsync<StatsResponse>("_sandbox/stats");
+        return stats!.Items.Where(s => s.Provider == "google").GroupBy(s => s.Status).ToDictionary(g => g.Key, g => g.Sum(s => s.Count));
+    }
+
+    private sealed record StatsResponse(List<Stat> Items);
+
+    private sealed record Stat(string Provider, string Endpoint, int Status, long Count);
 
     public async Task RevokeAsync(string email)
     {
