@@ -64,7 +64,7 @@ public sealed class GoogleSandbox(TimeProvider clock, IOptions<GoogleEmulatorOpt
         var header = context.Request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) &&
             Tokens.Authenticate(header["Bearer ".Length..].Trim()) is { } email)
-            return Account(email);
+            return _accounts.TryGetValue(email, out var account) ? account : Account(email);
         return null;
     }
 
