@@ -15,7 +15,7 @@ namespace ContactSync.Providers.Google;
 /// feed is the account-wide connections.list (sync tokens) filtered to the group. Every call goes through
 /// the real Google.Apis client; transient failures are retried below it (<see cref="TransientRetryHandler"/>).
 /// </summary>
-public sealed partial class GoogleContactProvider : IContactProvider
+public sealed partial class GoogleContactProvider : IContactProvider, IDisposable
 {
     private const int PageSize = 1000;
     private readonly PeopleService _service;
@@ -38,6 +38,9 @@ public sealed partial class GoogleContactProvider : IContactProvider
     }
 
     public ProviderKind Kind => ProviderKind.Google;
+
+    /// <summary>Releases the account's HTTP connections.</summary>
+    public void Dispose() => _service.Dispose();
 
     public ProviderCapabilities Capabilities => GoogleCapabilities.Capabilities;
 

@@ -22,7 +22,8 @@ public sealed class GoogleOAuth : IProviderAuthorization
 
     private readonly GoogleProviderOptions _options;
     private readonly GoogleAuthorizationCodeFlow _flow;
-    private readonly HttpClient _userInfo;
+    // Only used when a token answer lacks an id_token; one client for the process, as HttpClient is meant to be used.
+    private static readonly HttpClient UserInfoClient = new();
 
     public GoogleOAuth(GoogleProviderOptions options, ILogger? logger = null)
     {
@@ -34,7 +35,6 @@ public sealed class GoogleOAuth : IProviderAuthorization
             Scopes = [ContactsScope, "openid", "email"],
             HttpClientFactory = new RetryingHttpClientFactory(options, Logger),
         });
-        _userInfo = new HttpClient();
     }
 
     public ProviderKind Kind => ProviderKind.Google;
@@ -93,7 +93,7 @@ public sealed class GoogleOAuth : IProviderAuthorization
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _options.UserInfoUri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        using var response = await _userInfo.SendAsync(request, ct);
+        using var response = await UserInfoClient.SendAsync(request, ct);
         response.EnsureSuccessStatusCode();
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
         return document.RootElement.GetProperty("email").GetString()

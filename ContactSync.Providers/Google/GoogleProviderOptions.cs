@@ -50,7 +50,7 @@ public sealed class GoogleProviderOptions
         ApiBaseUri = root,
         AuthUri = new Uri(root, "o/oauth2/v2/auth"),
         TokenUri = new Uri(root, "token"),
-        RevokeUri = new Uri(root, "revoke"),
+        RevokeUri = new Uri(root, "o/oauth2/revoke"),
         UserInfoUri = new Uri(root, "oauth2/v3/userinfo"),
     };
 }

@@ -16,7 +16,7 @@ namespace ContactSync.Providers.Google;
 /// could duplicate the contact. <see cref="AmbiguousCreateException"/> hands it back to the adapter, which looks
 /// for the CRM ids first (sync rule 8).
 /// </remarks>
-public sealed class TransientRetryHandler(HttpMessageHandler inner, GoogleProviderOptions options, ILogger logger) : DelegatingHandler(inner)
+internal sealed class TransientRetryHandler(HttpMessageHandler inner, GoogleProviderOptions options, ILogger logger) : DelegatingHandler(inner)
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
@@ -86,10 +86,10 @@ public sealed class TransientRetryHandler(HttpMessageHandler inner, GoogleProvid
 }
 
 /// <summary>A create's outcome is unknown; the adapter checks for the CRM ids before sending it again.</summary>
-public sealed class AmbiguousCreateException(string message, Exception? inner) : ProviderException(message, inner);
+internal sealed class AmbiguousCreateException(string message, Exception? inner) : ProviderException(message, inner);
 
 /// <summary>Google.Apis client factory that puts <see cref="TransientRetryHandler"/> under its message handler.</summary>
-public sealed class RetryingHttpClientFactory(GoogleProviderOptions options, ILogger logger) : HttpClientFactory
+internal sealed class RetryingHttpClientFactory(GoogleProviderOptions options, ILogger logger) : HttpClientFactory
 {
     protected override HttpMessageHandler CreateHandler(CreateHttpClientArgs args) =>
         new TransientRetryHandler(base.CreateHandler(args), options, logger);

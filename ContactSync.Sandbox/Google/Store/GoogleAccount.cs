@@ -149,7 +149,7 @@ public sealed partial class GoogleAccount
         Store(new StoredPerson
         {
             ResourceName = person.ResourceName, Etag = NewEtag(), SourceEtag = NewSourceEtag(), SourceId = person.SourceId,
-            Seq = ++_seq, UpdateTime = now, Deleted = true, Groups = [], Fields = person.Fields,
+            Seq = ++_seq, UpdateTime = now, Deleted = true, Groups = [], Fields = NoFields,
         });
         _live--;
     }
@@ -203,6 +203,8 @@ public sealed partial class GoogleAccount
     private static string NewEtag() => "%Eg" + Convert.ToBase64String(Random.Shared.GetItems<byte>(Bytes, 18));
 
     private static string NewSourceEtag() => "#" + Convert.ToBase64String(Random.Shared.GetItems<byte>(Bytes, 9));
+
+    private static readonly IReadOnlyDictionary<string, byte[]> NoFields = new Dictionary<string, byte[]>();
 
     private static readonly byte[] Bytes = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
 }
