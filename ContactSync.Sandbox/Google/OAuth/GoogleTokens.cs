@@ -14,9 +14,21 @@ public sealed class GoogleTokens(TimeProvider clock)
     private readonly ConcurrentDictionary<string, Grant> _grants = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Access> _access = new(StringComparer.Ordinal);
 
-    public sealed record Grant(string Email, string RefreshToken, string ClientId, string Scope)
+    /// <summary>One consent: a refresh token and what it was issued for. Revocation is the only mutable part.</summary>
+    public sealed class Grant(string email, string refreshToken, string clientId, string scope)
     {
-        public bool Revoked { get; set; }
+        private volatile bool _revoked;
+
+        public string Email { get; } = email;
+        public string RefreshToken { get; } = refreshToken;
+        public string ClientId { get; } = clientId;
+        public string Scope { get; } = scope;
+
+        public bool Revoked
+        {
+            get => _revoked;
+            set => _revoked = value;
+        }
     }
 
     private sealed record Code(string Email, string ClientId, string RedirectUri, string Scope, DateTimeOffset Expires);

@@ -142,7 +142,7 @@ public static class OAuthEndpoints
             ["email"] = email, ["email_verified"] = true,
             ["iat"] = now.ToUnixTimeSeconds(), ["exp"] = (now + lifetime).ToUnixTimeSeconds(),
         });
-        return $"{Encode(header)}.{Encode(payload)}.{Encode(Random.Shared.GetItems<byte>(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), 256))}";
+        return $"{Encode(header)}.{Encode(payload)}.{Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(256))}";
     }
 
     private static string? BasicClientId(HttpContext context)

@@ -27,6 +27,12 @@ public static class PeopleReadEndpoints
         return null;
     }
 
+    /// <remarks>
+    /// Listings come oldest change first (LAST_MODIFIED_ASCENDING, the default); <c>sortOrder</c> is accepted and
+    /// not applied. Google wants the other parameters of a paged call to match the first call; what it does when
+    /// they differ is unconfirmed, so the page token alone decides the position here. Writes show up in the next
+    /// listing at once: Google's propagation delay of up to minutes is not emulated.
+    /// </remarks>
     private static async Task ListConnections(HttpContext context, GoogleSandbox google)
     {
         if (google.Authenticate(context) is not { } account)

@@ -200,11 +200,16 @@ public sealed partial class GoogleAccount
 
     public static string NewSourceId() => Random.Shared.NextInt64(0x1000_0000_0000_0000, long.MaxValue).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string NewEtag() => "%Eg" + Convert.ToBase64String(Random.Shared.GetItems<byte>(Bytes, 18));
+    private static string NewEtag() => "%Eg" + Convert.ToBase64String(RandomBytes(18));
 
-    private static string NewSourceEtag() => "#" + Convert.ToBase64String(Random.Shared.GetItems<byte>(Bytes, 9));
+    private static string NewSourceEtag() => "#" + Convert.ToBase64String(RandomBytes(9));
+
+    private static byte[] RandomBytes(int count)
+    {
+        var bytes = new byte[count];
+        Random.Shared.NextBytes(bytes);
+        return bytes;
+    }
 
     private static readonly IReadOnlyDictionary<string, byte[]> NoFields = new Dictionary<string, byte[]>();
-
-    private static readonly byte[] Bytes = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
 }

@@ -12,7 +12,7 @@ public sealed class SyncTokens(TimeProvider clock)
 
     public string Issue(GoogleAccount account, long seq, string kind)
     {
-        var token = "Ep" + Convert.ToBase64String(Random.Shared.GetItems<byte>(Alphabet, 30)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = "Ep" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(30)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         _issued[token] = new Issued(account, seq, kind, clock.GetUtcNow());
         return token;
     }
@@ -30,8 +30,6 @@ public sealed class SyncTokens(TimeProvider clock)
     }
 
     public void ExpireAll() => _issued.Clear();
-
-    private static readonly byte[] Alphabet = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
 
     private sealed record Issued(GoogleAccount Account, long Seq, string Kind, DateTimeOffset At);
 }

@@ -22,19 +22,12 @@ public class GoogleAdapterFixture : IAsyncLifetime
 
     public GoogleOAuth OAuth { get; private set; } = null!;
 
-    protected virtual void Configure(WebApplicationBuilder builder)
-    {
-    }
+    /// <summary>Starts the sandbox; variants that need other settings build it themselves.</summary>
+    protected virtual Task<(WebApplication App, Uri BaseAddress)> StartAsync() => SandboxApp.StartOnFreePortAsync();
 
     public async Task InitializeAsync()
     {
-        _app = SandboxApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], b =>
-        {
-            b.Logging.SetMinimumLevel(LogLevel.Warning);
-            Configure(b);
-        });
-        await _app.StartAsync();
-        BaseAddress = new Uri(_app.Urls.First().TrimEnd('/') + "/");
+        (_app, BaseAddress) = await StartAsync();
         Control = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
         OAuth = CreateOAuth(_ => { });
     }
@@ -109,5 +102,14 @@ public class GoogleAdapterFixture : IAsyncLifetime
 /// <summary>A sandbox whose accounts hold at most five contacts.</summary>
 public sealed class SmallCapAdapterFixture : GoogleAdapterFixture
 {
-    protected override void Configure(WebApplicationBuilder builder) => builder.Configuration["Sandbox:Google:MaxContacts"] = "5";
+    protected override async Task<(WebApplication App, Uri BaseAddress)> StartAsync()
+    {
+        var app = SandboxApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], b =>
+        {
+            b.Logging.SetMinimumLevel(LogLevel.Warning);
+            b.Configuration["Sandbox:Google:MaxContacts"] = "5";
+        });
+        await app.StartAsync();
+        return (app, new Uri(app.Urls.First().TrimEnd('/') + "/"));
+    }
 }

@@ -4,7 +4,7 @@ namespace ContactSync.Sandbox.Tests.Google;
 
 /// <summary>Lifetimes, driven by the sandbox's clock (this class owns its sandbox, so moving the clock
 /// affects no other test). Access tokens last an hour, so each step signs in afresh.</summary>
-public sealed class GoogleClockTests(GoogleSandboxFixture sandbox) : IClassFixture<GoogleSandboxFixture>
+public sealed class GoogleClockTests(ClockFixture sandbox) : IClassFixture<ClockFixture>
 {
     private async Task<HttpClient> SignInAsync(string email)
     {

@@ -6,32 +6,32 @@ using Microsoft.Extensions.Logging;
 
 namespace ContactSync.Sandbox.Tests.Google;
 
-/// <summary>A sandbox on a free port with a hand-moved clock; one per test class, so faults and clock moves
-/// stay inside the class that makes them.</summary>
+/// <summary>A sandbox on a free port; one per test class, so the faults a class sets stay inside it.</summary>
 public class GoogleSandboxFixture : IAsyncLifetime
 {
     private WebApplication? _app;
-
-    public ManualClock Clock { get; } = new();
 
     public Uri BaseAddress { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
 
-    protected virtual void Configure(WebApplicationBuilder builder)
+    /// <summary>Starts the sandbox; variants that need other settings build it themselves.</summary>
+    protected virtual Task<(WebApplication App, Uri BaseAddress)> StartAsync() => SandboxApp.StartOnFreePortAsync();
+
+    protected static async Task<(WebApplication App, Uri BaseAddress)> StartConfiguredAsync(Action<WebApplicationBuilder> configure)
     {
+        var app = SandboxApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], b =>
+        {
+            b.Logging.SetMinimumLevel(LogLevel.Warning);
+            configure(b);
+        });
+        await app.StartAsync();
+        return (app, new Uri(app.Urls.First().TrimEnd('/') + "/"));
     }
 
     public async Task InitializeAsync()
     {
-        _app = SandboxApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], b =>
-        {
-            b.Logging.SetMinimumLevel(LogLevel.Warning);
-            b.Services.AddSingleton<TimeProvider>(Clock);
-            Configure(b);
-        });
-        await _app.StartAsync();
-        BaseAddress = new Uri(_app.Urls.First().TrimEnd('/') + "/");
+        (_app, BaseAddress) = await StartAsync();
         Http = Client(null);
     }
 
@@ -65,5 +65,15 @@ public class GoogleSandboxFixture : IAsyncLifetime
 /// <summary>A sandbox whose accounts hold at most three contacts.</summary>
 public sealed class SmallCapFixture : GoogleSandboxFixture
 {
-    protected override void Configure(WebApplicationBuilder builder) => builder.Configuration["Sandbox:Google:MaxContacts"] = "3";
+    protected override Task<(WebApplication App, Uri BaseAddress)> StartAsync() =>
+        StartConfiguredAsync(b => b.Configuration["Sandbox:Google:MaxContacts"] = "3");
+}
+
+/// <summary>A sandbox whose clock the tests move by hand (token lifetimes are hours and days).</summary>
+public sealed class ClockFixture : GoogleSandboxFixture
+{
+    public ManualClock Clock { get; } = new();
+
+    protected override Task<(WebApplication App, Uri BaseAddress)> StartAsync() =>
+        StartConfiguredAsync(b => b.Services.AddSingleton<TimeProvider>(Clock));
 }
