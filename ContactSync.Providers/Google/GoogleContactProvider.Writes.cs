@@ -54,6 +54,7 @@ public sealed partial class GoogleContactProvider
                 var found = await FindByCrmIdsAsync(pending.Select(i => contacts[i].CrmId).ToHashSet(StringComparer.Ordinal), ct);
                 foreach (var i in pending.Where(i => found.ContainsKey(contacts[i].CrmId))) results[i] = Succeeded(found[contacts[i].CrmId]);
                 pending.RemoveAll(i => found.ContainsKey(contacts[i].CrmId));
+                if (pending.Count > 0) await Task.Delay(_oauth.Options.BaseDelay * Math.Pow(2, Math.Min(attempt, 8)), ct);
             }
             catch (AmbiguousCreateException e)
             {
