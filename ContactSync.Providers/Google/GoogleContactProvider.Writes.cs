@@ -60,7 +60,7 @@ public sealed partial class GoogleContactProvider
             {
                 throw new ProviderUnavailableException("Google kept failing to confirm contact creates.", e);
             }
-            catch (GoogleApiException e) when (GoogleContactProvider.Reason(e) == "MAX_CONTACTS_EXCEEDED")
+            catch (GoogleApiException e) when (Reason(e) == "MAX_CONTACTS_EXCEEDED")
             {
                 foreach (var i in pending) results[i] = Failed(ProviderErrorKind.LimitReached, e.Error?.Message ?? "Contact limit reached.", 400);
                 return;
@@ -143,7 +143,7 @@ public sealed partial class GoogleContactProvider
         {
             return Failed(ProviderErrorKind.NotFound, "The contact no longer exists at Google.", 404);
         }
-        catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.BadRequest && e.Error?.ErrorResponseContent?.Contains("FAILED_PRECONDITION", StringComparison.Ordinal) == true)
+        catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.BadRequest && Status(e) == "FAILED_PRECONDITION")
         {
             // A stale etag. If an earlier attempt whose answer was lost already wrote these values, it is not a conflict.
             if (!(await GetPeopleAsync([update.Id], ct)).TryGetValue(update.Id, out var current)) return Failed(ProviderErrorKind.NotFound, "The contact no longer exists at Google.", 404);

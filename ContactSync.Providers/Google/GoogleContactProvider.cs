@@ -182,21 +182,28 @@ public sealed partial class GoogleContactProvider : IContactProvider, IDisposabl
         e.HttpStatusCode == HttpStatusCode.Gone || (e.HttpStatusCode == HttpStatusCode.BadRequest && Reason(e) == "EXPIRED_SYNC_TOKEN");
 
     /// <summary>The ErrorInfo reason of a Google error; Google.Apis keeps only the raw body for it.</summary>
-    internal static string? Reason(GoogleApiException e)
+    internal static string? Reason(GoogleApiException e) => ErrorFields(e).Reason;
+
+    /// <summary>The google.rpc status name (FAILED_PRECONDITION…) of a Google error.</summary>
+    internal static string? Status(GoogleApiException e) => ErrorFields(e).Status;
+
+    private static (string? Status, string? Reason) ErrorFields(GoogleApiException e)
     {
-        if (e.Error?.ErrorResponseContent is not { Length: > 0 } body) return null;
+        if (e.Error?.ErrorResponseContent is not { Length: > 0 } body) return (null, null);
         try
         {
             using var document = JsonDocument.Parse(body);
-            if (!document.RootElement.TryGetProperty("error", out var error) || !error.TryGetProperty("details", out var details) ||
-                details.ValueKind != JsonValueKind.Array) return null;
-            foreach (var detail in details.EnumerateArray())
-                if (detail.TryGetProperty("reason", out var reason)) return reason.GetString();
-            return null;
+            if (!document.RootElement.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object) return (null, null);
+            var status = error.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            if (error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array)
+                foreach (var detail in details.EnumerateArray())
+                    if (detail.ValueKind == JsonValueKind.Object && detail.TryGetProperty("reason", out var reason))
+                        return (status, reason.GetString());
+            return (status, null);
         }
         catch (JsonException)
         {
-            return null;
+            return (null, null);
         }
     }
 }
