@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace ContactSync.Sandbox.Tests.Google;
 
-/// <summary>Small helpers for calling the emulator over plain HTTP and reading Google's JSON.</summary>
+/// <summary>Extensions for calling the emulator over plain HTTP and reading Google's JSON.</summary>
 public static class GoogleApi
 {
     public static async Task<(HttpStatusCode Status, JsonElement Body)> SendJsonAsync(this HttpClient client, HttpMethod method, string path, object? body = null)
