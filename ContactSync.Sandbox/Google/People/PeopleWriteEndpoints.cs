@@ -45,6 +45,11 @@ public static class PeopleWriteEndpoints
             return;
         }
         var segment = (string)context.Request.RouteValues["id"]!;
+        if (segment.EndsWith(":updateContactPhoto", StringComparison.Ordinal))
+        {
+            await PhotoEndpoints.UpdatePhoto(context, account, "people/" + segment[..^":updateContactPhoto".Length]);
+            return;
+        }
         if (!segment.EndsWith(":updateContact", StringComparison.Ordinal))
         {
             await GoogleError.NotFound().WriteAsync(context);
@@ -93,6 +98,11 @@ public static class PeopleWriteEndpoints
             return;
         }
         var segment = (string)context.Request.RouteValues["id"]!;
+        if (segment.EndsWith(":deleteContactPhoto", StringComparison.Ordinal))
+        {
+            await PhotoEndpoints.DeletePhoto(context, account, "people/" + segment[..^":deleteContactPhoto".Length]);
+            return;
+        }
         if (!segment.EndsWith(":deleteContact", StringComparison.Ordinal))
         {
             await GoogleError.NotFound().WriteAsync(context);

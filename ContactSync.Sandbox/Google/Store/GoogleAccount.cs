@@ -160,9 +160,28 @@ public sealed partial class GoogleAccount
         {
             ResourceName = current.ResourceName, Etag = NewEtag(), SourceEtag = NewSourceEtag(), SourceId = current.SourceId,
             Seq = ++_seq, UpdateTime = now, Groups = groups ?? current.Groups, Fields = fields ?? current.Fields,
+            PhotoUrl = current.PhotoUrl,
         };
         Store(person);
         return person;
+    }
+
+    /// <summary>Sets or (with null) removes the contact's photo; photos cannot be written with updateContact.</summary>
+    public GoogleError? SetPhoto(string resourceName, string? url, out StoredPerson updated)
+    {
+        updated = null!;
+        lock (_gate)
+        {
+            if (!_people.TryGetValue(resourceName, out var current) || current.Deleted) return GoogleError.NotFound();
+            var now = _clock.GetUtcNow();
+            updated = new StoredPerson
+            {
+                ResourceName = current.ResourceName, Etag = NewEtag(), SourceEtag = NewSourceEtag(), SourceId = current.SourceId,
+                Seq = ++_seq, UpdateTime = now, Groups = current.Groups, Fields = current.Fields, PhotoUrl = url,
+            };
+            Store(updated);
+            return null;
+        }
     }
 
     private void Store(StoredPerson person)

@@ -116,7 +116,7 @@ public static class PersonJson
                     }
                 }
                 if (mask.Contains("memberships")) WriteMemberships(writer, person);
-                if (mask.Contains("photos")) WriteDefaultPhoto(writer, person);
+                if (mask.Contains("photos")) WritePhoto(writer, person);
             }
             writer.WriteEndObject();
         }
@@ -161,7 +161,7 @@ public static class PersonJson
     }
 
     /// <summary>Contacts without a photo still carry Google's generated letter avatar, marked <c>default</c>.</summary>
-    private static void WriteDefaultPhoto(Utf8JsonWriter writer, StoredPerson person)
+    private static void WritePhoto(Utf8JsonWriter writer, StoredPerson person)
     {
         writer.WriteStartArray("photos");
         writer.WriteStartObject();
@@ -172,8 +172,12 @@ public static class PersonJson
         writer.WriteString("id", person.SourceId);
         writer.WriteEndObject();
         writer.WriteEndObject();
-        writer.WriteString("url", "https://lh3.googleusercontent.com/cm/" + person.SourceId + "=s100");
-        writer.WriteBoolean("default", true);
+        if (person.PhotoUrl is { } url) writer.WriteString("url", url);
+        else
+        {
+            writer.WriteString("url", "https://lh3.googleusercontent.com/cm/" + person.SourceId + "=s100");
+            writer.WriteBoolean("default", true);
+        }
         writer.WriteEndObject();
         writer.WriteEndArray();
     }

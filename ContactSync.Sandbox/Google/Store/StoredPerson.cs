@@ -20,6 +20,9 @@ public sealed class StoredPerson
     /// <summary>Contact group ids (<c>myContacts</c>, a user group's hex id).</summary>
     public required IReadOnlyList<string> Groups { get; init; }
 
+    /// <summary>The contact's own photo (set with updateContactPhoto); null shows Google's default avatar.</summary>
+    public string? PhotoUrl { get; init; }
+
     /// <summary>Field name → normalised JSON array (UTF-8).</summary>
     public required IReadOnlyDictionary<string, byte[]> Fields { get; init; }
 

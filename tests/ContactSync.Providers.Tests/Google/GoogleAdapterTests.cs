@@ -229,6 +229,26 @@ public sealed class GoogleAdapterTests(GoogleAdapterFixture sandbox) : IClassFix
     }
 
     [Fact]
+    public async Task A_photo_set_at_Google_reaches_the_CRM_and_survives_adapter_updates()
+    {
+        var account = await sandbox.ConnectAsync();
+        var group = await account.Provider.EnsureGroupAsync("Photos", Ct);
+        var created = await account.Provider.CreateAsync(group.Id, NewContacts(1, "ph"), Ct);
+        Assert.Null(created[0].Contact!.Fields.PhotoUrl);
+        using var google = new HttpClient { BaseAddress = sandbox.BaseAddress };
+        google.DefaultRequestHeaders.Authorization = new("Bearer", account.Grant.AccessToken);
+        using var photo = await google.PatchAsync($"v1/{created[0].Id}:updateContactPhoto",
+            System.Net.Http.Json.JsonContent.Create(new { photoBytes = Convert.ToBase64String([0x89, 0x50, 0x4E, 0x47]) }));
+        photo.EnsureSuccessStatusCode();
+
+        var read = (await account.Provider.GetAsync([created[0].Id!], Ct)).Single();
+        var updated = await account.Provider.UpdateAsync([new ProviderContactUpdate(read.Id, Contacts.Simple("Renamed"), read.ETag)], Ct);
+
+        Assert.StartsWith("https://lh3.googleusercontent.com/contacts/", read.Fields.PhotoUrl);
+        Assert.Equal(read.Fields.PhotoUrl, updated[0].Contact?.Fields.PhotoUrl);
+    }
+
+    [Fact]
     public void Capabilities_state_Google_s_batch_limits_and_contact_cap()
     {
         var caps = GoogleCapabilities.Capabilities;
