@@ -80,6 +80,8 @@ public sealed class DistributedApplication
             ["resources"] = resources,
             ["operatorKey"] = Secrets.OperatorKey,
         };
+        if (_resources.OfType<DemoResource>().FirstOrDefault()?.State is { } demo)
+            doc["demo"] = new JsonObject { ["tenantId"] = demo.TenantId, ["apiKey"] = demo.ApiKey, ["salesUserApiKey"] = demo.SalesUserApiKey };
         var dir = Path.Combine(_repoRoot, ".contactsync");
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "resources.json"), doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -92,6 +94,12 @@ public sealed class DistributedApplication
         foreach (var r in _resources)
             if (r.Url is { } url) Console.Out.WriteLine($"  {r.Name,-10} {url}");
         Console.Out.WriteLine($"  operator key: {Secrets.OperatorKey}");
+        if (_resources.OfType<DemoResource>().FirstOrDefault()?.State is { } demo)
+        {
+            Console.Out.WriteLine($"  demo tenant:  {demo.TenantName} ({demo.TenantId})");
+            Console.Out.WriteLine($"  demo admin key: {demo.ApiKey}");
+            Console.Out.WriteLine($"  try: curl -H \"Authorization: Bearer {demo.ApiKey}\" {_resources.OfType<ProjectResource>().First(r => r.Name == "api").Url}/api/contacts");
+        }
         Console.Out.WriteLine("  (also written to .contactsync/resources.json)");
         Console.Out.WriteLine();
     }

@@ -19,6 +19,8 @@ public sealed class DistributedApplicationBuilder(string[] args)
     public ProjectResource AddProject(string name, string projectFolder, int port) =>
         Add(new ProjectResource(name, Path.Combine(RepoRoot, projectFolder), Port(name, port), Configuration));
 
+    public DemoResource AddDemo(string name, ProjectResource api) => Add(new DemoResource(name, api, RepoRoot));
+
     public DistributedApplication Build() => DistributedApplication.Create(_resources, RepoRoot);
 
     private T Add<T>(T resource) where T : Resource

@@ -15,10 +15,13 @@ var api = builder.AddProject("api", "ContactSync.Api", port: 5080)
     .WaitFor(events)
     .WaitFor(sandbox);
 
-builder.AddProject("projector", "ContactSync.Projector", port: 5081)
+var projector = builder.AddProject("projector", "ContactSync.Projector", port: 5081)
     .WithReference(events)
     .WithReference(sandbox)
     .WithReference(api)
     .WaitFor(api);
+
+builder.AddDemo("demo", api)
+    .WaitFor(projector);
 
 return await builder.Build().RunAsync();
