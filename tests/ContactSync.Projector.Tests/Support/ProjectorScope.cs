@@ -58,7 +58,8 @@ internal sealed class ProjectorScope : IAsyncDisposable
     {
         await using var cmd = DataSource.CreateCommand(sql);
         cmd.Parameters.AddRange(parameters);
-        return (T)(await cmd.ExecuteScalarAsync())!;
+        // No row (or NULL) reads as the default, so polls can wait for a row to appear.
+        return await cmd.ExecuteScalarAsync() is T value ? value : default!;
     }
 
     public Task<T> ScalarAsync<T>(string sql, Guid id) => ScalarAsync<T>(sql, new NpgsqlParameter<Guid> { TypedValue = id });
