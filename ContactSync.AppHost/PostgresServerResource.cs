@@ -1,3 +1,4 @@
+using ContactSync.Testing;
 using Npgsql;
 
 namespace ContactSync.AppHost;
@@ -31,16 +32,32 @@ public sealed class PostgresServerResource(string name, int port, string repoRoo
         if (_databases.Select(d => Environment.GetEnvironmentVariable($"ConnectionStrings__{d.Name}")).FirstOrDefault(s => !string.IsNullOrEmpty(s)) is { } external)
         {
             _adminConnectionString = external;
-            Ansi.WritePrefixed(Name, ConsoleColor.DarkCyan, "using the server of ConnectionStrings__* from the environment", error: false);
+            Log("using the server of ConnectionStrings__* from the environment");
             return;
         }
         var dataDir = Path.Combine(repoRoot, "ContactSync.AppHost", ".data", "postgres");
-        _cluster = new LocalPostgresCluster(dataDir, port, ephemeral: false, line => Ansi.WritePrefixed(Name, ConsoleColor.DarkCyan, line, error: false));
+        // A launcher killed without a chance to clean up leaves its server running: stop it first.
+        await LocalPostgresCluster.StopStaleAsync(dataDir);
+        var isNew = !Directory.Exists(dataDir) || !Directory.EnumerateFileSystemEntries(dataDir).Any();
+        Log(isNew ? $"initialising a new cluster in {dataDir}" : $"reusing the cluster in {dataDir}");
+        _cluster = new LocalPostgresCluster(dataDir, port, ephemeral: false,
+            new Dictionary<string, string> { ["max_connections"] = "200" });
         await _cluster.StartAsync(ct);
+        Log($"listening on 127.0.0.1:{port}");
         _adminConnectionString = _cluster.AdminConnectionString;
         foreach (var database in _databases)
-            await _cluster.CreateDatabaseAsync(database.Name, ct);
+            await EnsureDatabaseAsync(database.Name, ct);
     }
+
+    private async Task EnsureDatabaseAsync(string database, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync(ct);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database } } };
+        if (await exists.ExecuteScalarAsync(ct) is null) await _cluster!.CreateDatabaseAsync(database, ct);
+    }
+
+    private void Log(string line) => Ansi.WritePrefixed(Name, ConsoleColor.DarkCyan, line, error: false);
 
     public override async Task WaitHealthyAsync(CancellationToken ct)
     {
