@@ -12,6 +12,13 @@ namespace ContactSync.EventStore.Postgres;
 /// round trip to <c>es.append_to_stream</c>; <c>$all</c> reads and subscriptions only see transactions below the
 /// xid horizon, so a slow writer delays but never loses events for readers.
 /// </summary>
+/// <remarks>
+/// <para>Consequences of the horizon: an append is visible in its stream at once, but in <c>$all</c> only when every
+/// transaction that started writing before it has ended, in any database of the cluster. Keep write transactions short
+/// (set <c>idle_in_transaction_session_timeout</c> for application roles) and watch the age of the oldest writer.</para>
+/// <para>Positions embed transaction ids (xid8). Physical backups and replicas keep them; a logical restore
+/// (<c>pg_dump</c>) into a new cluster restarts from lower ids, so checkpoints must be reset after one.</para>
+/// </remarks>
 public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
 {
     private const int MaxOrderingRetries = 50;

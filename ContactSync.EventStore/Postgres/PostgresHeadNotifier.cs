@@ -15,6 +15,7 @@ internal sealed class PostgresHeadNotifier(NpgsqlDataSource dataSource, WakeUpSi
     private const string Channel = "es_head";
     private const long TickerLockKey = 0x65735F7469636B; // "es_tick"
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private const int ListenPollMilliseconds = 1000;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private Task _loops = Task.CompletedTask;
@@ -41,7 +42,9 @@ internal sealed class PostgresHeadNotifier(NpgsqlDataSource dataSource, WakeUpSi
                 await using (var cmd = new NpgsqlCommand($"LISTEN {Channel}", conn)) await cmd.ExecuteNonQueryAsync(ct);
                 // Anything committed while we were not listening is picked up by this wake-up.
                 signal.Set();
-                while (true) await conn.WaitAsync(ct);
+                // Timed waits: a stop must not depend on the driver honouring cancellation of an idle wait (a run was
+                // seen to hang there), so the loop also checks the token at least once a second.
+                while (!ct.IsCancellationRequested) await conn.WaitAsync(ListenPollMilliseconds, ct);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
             {

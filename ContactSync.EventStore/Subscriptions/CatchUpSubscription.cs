@@ -9,7 +9,7 @@ namespace ContactSync.EventStore.Subscriptions;
 public static class CatchUpSubscription
 {
     /// <summary>Page size of catch-up reads.</summary>
-    public const int PageSize = 500;
+    public const int PageSize = 1000;
 
     private static readonly TimeSpan MinFallback = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxFallback = TimeSpan.FromMilliseconds(500);

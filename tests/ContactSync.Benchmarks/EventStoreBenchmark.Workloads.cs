@@ -15,7 +15,7 @@ public static partial class EventStoreBenchmark
         Encoding.UTF8.GetBytes($$"""{"contactId":"{{Guid.NewGuid()}}","givenName":"Ada","familyName":"Lovelace","seq":{{random.Next()}}}"""),
         Metadata);
 
-    private static async Task<(double CallsPerSecond, double EventsPerSecond)> RunWritersAsync(TimeSpan duration, int batch,
+    private static async Task<Measured> RunWritersAsync(TimeSpan duration, int batch,
         Func<int, EventData[], Task> append)
     {
         long calls = 0;
@@ -31,8 +31,7 @@ public static partial class EventStoreBenchmark
                 Interlocked.Increment(ref calls);
             }
         })));
-        var elapsed = clock.Elapsed.TotalSeconds;
-        return (calls / elapsed, calls * batch / elapsed);
+        return new Measured(clock.Elapsed.TotalSeconds, calls, calls * batch);
     }
 
     private static async Task CreateStreamsAsync(Func<int, Task> appendOne)

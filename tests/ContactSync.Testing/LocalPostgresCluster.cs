@@ -22,6 +22,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     private readonly string _binDir;
     private readonly bool _asServiceUser;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly bool _portPicked;
 
     /// <param name="dataDirectory">Data directory; initialised when missing or empty.</param>
     /// <param name="port">TCP port on 127.0.0.1; a free one is picked when null.</param>
@@ -32,6 +33,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     {
         DataDirectory = Path.GetFullPath(dataDirectory);
         Port = port ?? FindFreePort();
+        _portPicked = port is null;
         Ephemeral = ephemeral;
         _settings = settings ?? new Dictionary<string, string>();
         _binDir = FindBinDirectory();
@@ -44,7 +46,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     }
 
     public string DataDirectory { get; }
-    public int Port { get; }
+    public int Port { get; private set; }
     public bool Ephemeral { get; }
     public string SuperUser { get; }
     public string SocketDirectory => Path.Combine(Path.GetDirectoryName(DataDirectory)!, "sock");
@@ -69,6 +71,24 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         if (!Directory.EnumerateFileSystemEntries(DataDirectory).Any())
             await InitDbAsync(ct);
 
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartServerAsync(ct);
+                break;
+            }
+            catch (InvalidOperationException) when (_portPicked && attempt < 3)
+            {
+                // The free port we picked may have been taken by someone else in the meantime.
+                Port = FindFreePort();
+            }
+        }
+        IsRunning = true;
+    }
+
+    private async Task StartServerAsync(CancellationToken ct)
+    {
         var options = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"-p {Port} -k {SocketDirectory} -c listen_addresses=127.0.0.1");
         if (Ephemeral)
@@ -77,7 +97,6 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             options.Append(CultureInfo.InvariantCulture, $" -c {name}={value}");
         await RunAsync(Path.Combine(_binDir, "pg_ctl"),
             ["start", "-w", "-t", "60", "-D", DataDirectory, "-l", LogFile, "-o", options.ToString()], _asServiceUser, ct);
-        IsRunning = true;
     }
 
     /// <summary>Stops the server (<c>pg_ctl stop -m fast</c>; <paramref name="immediate"/> skips the shutdown checkpoint, for throwaway data).</summary>

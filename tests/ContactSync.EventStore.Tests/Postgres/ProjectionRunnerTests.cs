@@ -130,4 +130,29 @@ public sealed class ProjectionRunnerTests(PostgresFixture postgres)
         await stop.CancelAsync();
         await Task.WhenAll(staleRun, successorRun);
     }
+
+    [Fact]
+    public async Task A_failing_projection_reports_faulted_and_resumes_from_its_checkpoint_once_it_succeeds()
+    {
+        await using var db = await PostgresStoreScope.CreateAsync(postgres);
+        await AppliedLogProjection.CreateTableAsync(db.DataSource, "applied");
+        await db.Store.AppendToStreamAsync(NewStream(), ExpectedRevision.NoStream, Events(30));
+        var failing = true;
+        var projection = new AppliedLogProjection("applied", (_, _) =>
+            Volatile.Read(ref failing) ? throw new InvalidOperationException("read model unavailable") : Task.CompletedTask);
+        var runner = new PostgresProjectionRunner(db.Store, "log-v1", projection, FastOptions);
+        using var stop = new CancellationTokenSource();
+        var run = runner.RunAsync(stop.Token);
+
+        await Eventually.HoldsAsync(() => runner.State == ProjectionState.Faulted, () => $"the runner is faulted ({runner.State})");
+        Assert.Equal("read model unavailable", runner.LastError?.Message);
+        Assert.Equal((0L, 0L), await AppliedLogProjection.CountAsync(db.DataSource, "applied"));
+
+        Volatile.Write(ref failing, false);
+        await Eventually.HoldsAsync(() => runner.State == ProjectionState.Live, () => $"the runner recovered ({runner.State})");
+        Assert.Null(runner.LastError);
+        Assert.Equal((30L, 30L), await AppliedLogProjection.CountAsync(db.DataSource, "applied"));
+        await stop.CancelAsync();
+        await run;
+    }
 }
