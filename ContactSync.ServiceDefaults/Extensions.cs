@@ -66,8 +66,7 @@ public static class ServiceDefaultsExtensions
             var tracing = Sdk.CreateTracerProviderBuilder()
                 .ConfigureResource(ConfigureResource)
                 .AddSource("Microsoft.AspNetCore", "System.Net.Http", "ContactSync.*")
-                .SetSampler(alwaysSample ? new AlwaysOnSampler() : new ParentBasedSampler(new AlwaysOnSampler()))
-                .AddProcessor(new HealthRequestFilter());
+                .SetSampler(alwaysSample ? new AlwaysOnSampler() : new ParentBasedSampler(new AlwaysOnSampler()));
             if (useOtlp) tracing.AddOtlpExporter();
             return tracing.Build();
         });
@@ -80,6 +79,7 @@ public static class ServiceDefaultsExtensions
             return metrics.Build();
         });
         builder.Services.AddHostedService<TelemetryStarter>();
+        builder.Services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestTelemetryStartupFilter>();
         return builder;
     }
 
@@ -94,19 +94,5 @@ public static class ServiceDefaultsExtensions
             app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         }
         return app;
-    }
-
-    /// <summary>Drops activities of health probes so that polling does not flood the trace backend.</summary>
-    private sealed class HealthRequestFilter : BaseProcessor<Activity>
-    {
-        public override void OnEnd(Activity activity)
-        {
-            if (activity.Kind == ActivityKind.Server &&
-                activity.GetTagItem("url.path") is string path &&
-                (path.StartsWith(HealthPath, StringComparison.OrdinalIgnoreCase) || path.StartsWith(AlivePath, StringComparison.OrdinalIgnoreCase)))
-            {
-                activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
-            }
-        }
     }
 }
