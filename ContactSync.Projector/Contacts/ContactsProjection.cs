@@ -35,7 +35,7 @@ internal sealed class ContactsProjection(ProjectionTables tables, ILogger logger
         new("lists", "list_id uuid PRIMARY KEY, tenant_id uuid NOT NULL, name text NOT NULL, filter jsonb NOT NULL, created_by uuid NOT NULL, deleted bool NOT NULL, version bigint NOT NULL",
             ["tenant_id"]),
         new("list_members", "list_id uuid NOT NULL, contact_id uuid NOT NULL, tenant_id uuid NOT NULL, PRIMARY KEY (list_id, contact_id)",
-            ["contact_id"]),
+            ["contact_id"], IndexesServeWrites: true),
     ],
         EventFilter.StreamPrefix(StreamNames.ContactCategory + "-", StreamNames.ListCategory + "-"),
         (t, logs) => new ContactsProjection(t, logs.CreateLogger<ContactsProjection>()));
