@@ -7,16 +7,16 @@ using NpgsqlTypes;
 namespace ContactSync.Projector.Contacts;
 
 /// <summary>
-/// Writes a batch's contact rows: binary COPY into a transaction-scoped staging table, then one upsert. Replaying the
-/// log writes about one row per event, so this is the projection's hot path; unlike a JSON recordset it costs no
-/// JSON for the plain columns and serialises each state once.
+/// Writes a batch's contact rows: one DELETE of the batch's ids, then binary COPY of their new rows, in the batch's
+/// transaction (readers see the old rows or the new ones). Replaying the log writes about one row per event, so this
+/// is the projection's hot path: no JSON for the plain columns, each state serialised once, no staging pass.
 /// </summary>
 internal static class ContactWriter
 {
     private const string Columns =
         "contact_id, tenant_id, owner_id, follower_ids, visibility, tags, company, display_name, search, deleted, version, created_at, updated_at, state";
 
-    public static async Task UpsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string table,
+    public static async Task ReplaceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string table,
         IReadOnlyCollection<Contact> contacts, CancellationToken ct)
     {
         if (contacts.Count == 0) return;
@@ -26,10 +26,12 @@ internal static class ContactWriter
         Parallel.For(0, rows.Length, i => derived[i] = (
             ContactColumns.DisplayNameOf(rows[i].Fields.Name), ContactColumns.SearchText(rows[i]),
             JsonSerializer.Serialize(rows[i], DomainJson.Options)));
-        await using (var create = new NpgsqlCommand(
-            $"CREATE TEMP TABLE contact_rows (LIKE {table}) ON COMMIT DROP", conn, tx))
-            await create.ExecuteNonQueryAsync(ct);
-        await using (var copy = await conn.BeginBinaryImportAsync($"COPY contact_rows ({Columns}) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var delete = new NpgsqlCommand($"DELETE FROM {table} WHERE contact_id = ANY($1)", conn, tx))
+        {
+            delete.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. rows.Select(c => c.Id)] });
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        await using (var copy = await conn.BeginBinaryImportAsync($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var (c, d) in rows.Zip(derived))
             {
@@ -51,12 +53,6 @@ internal static class ContactWriter
             }
             await copy.CompleteAsync(ct);
         }
-        var rest = Columns.Split(", ")[1..];
-        await using var upsert = new NpgsqlCommand($"""
-            INSERT INTO {table} ({Columns}) SELECT {Columns} FROM contact_rows
-            ON CONFLICT (contact_id) DO UPDATE SET ({string.Join(", ", rest)}) = ROW({string.Join(", ", rest.Select(c => "excluded." + c))})
-            """, conn, tx);
-        await upsert.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken ct)

@@ -12,8 +12,9 @@ using Npgsql;
 namespace ContactSync.Projector.Contacts;
 
 /// <summary>
-/// Contacts, lists and list membership. A batch loads the touched contacts and lists in one query each, folds them
-/// with the domain's <c>Evolve</c>, writes them back in one statement each, then recomputes membership with
+/// Contacts, lists and list membership. A batch takes the touched contacts from its <see cref="ContactStateCache"/>
+/// (the rest, and the lists, in one query each), folds them with the domain's <c>Evolve</c>, writes them back
+/// (<see cref="ContactWriter"/>; lists in one statement), then recomputes membership with
 /// <see cref="ListFilter.Matches"/> (the only definition of it): per changed contact against its tenant's lists,
 /// and per created, re-filtered or deleted list against its tenant's contacts.
 /// </summary>
@@ -60,7 +61,7 @@ internal sealed class ContactsProjection(ProjectionTables tables, ILogger logger
         foreach (var (id, loaded) in await LoadContactsAsync(conn, tx, missing, ct)) contacts[id] = loaded;
         foreach (var e in contactEvents)
             contacts[e.ContactId] = Contact.Evolve(contacts.GetValueOrDefault(e.ContactId, Contact.Initial), e);
-        await ContactWriter.UpsertAsync(conn, tx, tables["contacts"], contacts.Values, ct);
+        await ContactWriter.ReplaceAsync(conn, tx, tables["contacts"], contacts.Values, ct);
 
         var lists = (await Rows.LoadAsync<ListRow>(conn, tx, tables["lists"], "list_id",
             listEvents.Select(e => e.ListId).ToHashSet(), ct)).ToDictionary(r => r.ListId, r => r.ToState());

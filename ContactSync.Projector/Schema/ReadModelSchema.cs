@@ -62,6 +62,8 @@ internal static class ReadModelSchema
 
     public static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
     {
+        // A projection whose tables have no indexes has no index statements.
+        if (string.IsNullOrWhiteSpace(sql)) return;
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
         await cmd.ExecuteNonQueryAsync(ct);
     }
