@@ -5,17 +5,9 @@ using ContactSync.Projector.Projections;
 
 namespace ContactSync.Projector.Contacts;
 
-/// <summary>A contact row: the columns the API filters and authorises on, and the whole state for reading.</summary>
-internal sealed record ContactRow(
-    Guid ContactId, Guid TenantId, Guid OwnerId, Guid[] FollowerIds, string Visibility, string[] Tags,
-    string? Company, string? DisplayName, string Search, bool Deleted, long Version,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    [property: JsonConverter(typeof(DomainJsonConverter<Contact>))] Contact State)
+/// <summary>The derived columns of a contact row (the API filters and searches on them); <see cref="ContactWriter"/> writes them.</summary>
+internal static class ContactColumns
 {
-    public static ContactRow From(Contact c) => new(
-        c.Id, c.TenantId, c.OwnerId, [.. c.FollowerIds], c.Visibility.ToName(), [.. c.Tags],
-        c.Fields.Company, DisplayNameOf(c.Fields.Name), SearchText(c), c.Deleted, c.Version, c.CreatedAt, c.UpdatedAt, c);
-
     /// <summary>The display name as typed, else given and family name; null when the contact has no name.</summary>
     public static string? DisplayNameOf(PersonName name) =>
         name.Display ?? (string.Join(' ', new[] { name.Given, name.Family }.Where(p => !string.IsNullOrEmpty(p))) is { Length: > 0 } joined ? joined : null);

@@ -12,13 +12,19 @@ using Npgsql;
 namespace ContactSync.Projector.Contacts;
 
 /// <summary>
-/// Contacts, lists and list membership. A batch loads the touched contacts and lists in one query each, folds them
-/// with the domain's <c>Evolve</c>, writes them back in one statement each, then recomputes membership with
+/// Contacts, lists and list membership. A batch takes the touched contacts from its <see cref="ContactStateCache"/>
+/// (the rest, and the lists, in one query each), folds them with the domain's <c>Evolve</c>, writes them back
+/// (<see cref="ContactWriter"/>; lists in one statement), then recomputes membership with
 /// <see cref="ListFilter.Matches"/> (the only definition of it): per changed contact against its tenant's lists,
 /// and per created, re-filtered or deleted list against its tenant's contacts.
 /// </summary>
 internal sealed class ContactsProjection(ProjectionTables tables, ILogger logger) : IPostgresProjection
 {
+    /// <summary>Most contact states a runner keeps between batches (roughly 2-3 KB each).</summary>
+    private const int CachedContacts = 250_000;
+
+    private readonly ContactStateCache _cache = new(tables.CheckpointId, CachedContacts);
+
     public static readonly ProjectionDefinition Definition = new("contacts",
     [
         new("contacts", """
@@ -30,7 +36,7 @@ internal sealed class ContactsProjection(ProjectionTables tables, ILogger logger
         new("lists", "list_id uuid PRIMARY KEY, tenant_id uuid NOT NULL, name text NOT NULL, filter jsonb NOT NULL, created_by uuid NOT NULL, deleted bool NOT NULL, version bigint NOT NULL",
             ["tenant_id"]),
         new("list_members", "list_id uuid NOT NULL, contact_id uuid NOT NULL, tenant_id uuid NOT NULL, PRIMARY KEY (list_id, contact_id)",
-            ["contact_id"]),
+            ["contact_id"], IndexesServeWrites: true),
     ],
         EventFilter.StreamPrefix(StreamNames.ContactCategory + "-", StreamNames.ListCategory + "-"),
         (t, logs) => new ContactsProjection(t, logs.CreateLogger<ContactsProjection>()));
@@ -39,14 +45,23 @@ internal sealed class ContactsProjection(ProjectionTables tables, ILogger logger
 
     public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
     {
+        await _cache.BeginAsync(conn, tx, ct);
         var batch = DomainEvents.Read(events, logger);
         var contactEvents = batch.Select(e => e.Event).OfType<ContactEvent>().ToList();
         var listEvents = batch.Select(e => e.Event).OfType<ListEvent>().ToList();
 
-        var contacts = await LoadContactsAsync(conn, tx, contactEvents.Select(e => e.ContactId).ToHashSet(), ct);
+        var contacts = new Dictionary<Guid, Contact>();
+        var missing = new HashSet<Guid>();
+        foreach (var id in contactEvents.Select(e => e.ContactId))
+        {
+            if (contacts.ContainsKey(id) || missing.Contains(id)) continue;
+            if (_cache.TryGet(id, out var cached)) contacts[id] = cached;
+            else missing.Add(id);
+        }
+        foreach (var (id, loaded) in await LoadContactsAsync(conn, tx, missing, ct)) contacts[id] = loaded;
         foreach (var e in contactEvents)
             contacts[e.ContactId] = Contact.Evolve(contacts.GetValueOrDefault(e.ContactId, Contact.Initial), e);
-        await Rows.UpsertAsync(conn, tx, tables["contacts"], "contact_id", [.. contacts.Values.Select(ContactRow.From)], ct);
+        await ContactWriter.ReplaceAsync(conn, tx, tables["contacts"], contacts.Values, ct);
 
         var lists = (await Rows.LoadAsync<ListRow>(conn, tx, tables["lists"], "list_id",
             listEvents.Select(e => e.ListId).ToHashSet(), ct)).ToDictionary(r => r.ListId, r => r.ToState());
@@ -61,8 +76,12 @@ internal sealed class ContactsProjection(ProjectionTables tables, ILogger logger
         var members = new List<(Guid List, Guid Contact, Guid Tenant)>();
         if (contacts.Count > 0)
         {
-            await DeleteMembersAsync(conn, tx, "contact_id = ANY($1) AND NOT list_id = ANY($2)", [.. contacts.Keys], [.. refiltered], ct);
             var tenantLists = await LoadListsOfTenantsAsync(conn, tx, contacts.Values.Select(c => c.TenantId).ToHashSet(), ct);
+            // A membership row always names a list that is not deleted (deleting a list re-filters it to nothing), so
+            // a contact of a tenant without lists has none to remove.
+            Guid[] inTenantsWithLists = [.. contacts.Values.Where(c => tenantLists.ContainsKey(c.TenantId)).Select(c => c.Id)];
+            if (inTenantsWithLists.Length > 0)
+                await DeleteMembersAsync(conn, tx, "contact_id = ANY($1) AND NOT list_id = ANY($2)", inTenantsWithLists, [.. refiltered], ct);
             foreach (var c in contacts.Values)
             {
                 if (!tenantLists.TryGetValue(c.TenantId, out var candidates)) continue;
@@ -82,6 +101,8 @@ internal sealed class ContactsProjection(ProjectionTables tables, ILogger logger
             }
         }
         await InsertMembersAsync(conn, tx, members, ct);
+        foreach (var (id, c) in contacts) _cache.Set(id, c);
+        _cache.Complete();
     }
 
     private async Task<Dictionary<Guid, Contact>> LoadContactsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, HashSet<Guid> ids, CancellationToken ct)

@@ -24,6 +24,7 @@ internal sealed class ProjectionSlot(
     private readonly ProjectorOptions _options = options.Value;
     private long _lastProgressLog = long.MinValue;
     private int _swapAttempts;
+    private bool _rebuildIndexed;
 
     public string Name => definition.Name;
 
@@ -81,12 +82,18 @@ internal sealed class ProjectionSlot(
             if (Rebuild is not null) await StopRebuildAsync();
             Rebuild = StartRunner(rebuildVersion, ct);
             _swapAttempts = 0;
+            _rebuildIndexed = false;
         }
         var rebuild = Rebuild.Runner;
         if (ShouldLogProgress())
             Log.RebuildProgress(_logger, Name, rebuildVersion, rebuild.Position.Prepare, rebuild.Head.Prepare,
                 rebuild.Head.Prepare == 0 ? 1 : (double)rebuild.Position.Prepare / rebuild.Head.Prepare);
         if (rebuild.State != ProjectionState.Live) return;
+        if (!_rebuildIndexed)
+        {
+            await RebuildSwap.CreateIndexesAsync(store.DataSource, definition, rebuildVersion, ct);
+            _rebuildIndexed = true;
+        }
         // Prefer a moment when both versions stand at the same position, so the checksums prove the rebuild.
         var swapped = await RebuildSwap.TrySwapAsync(store.DataSource, definition, row.ActiveVersion, rebuildVersion,
             requireSamePosition: ++_swapAttempts < 40, ct);

@@ -25,10 +25,20 @@ internal static class RebuildSwap
         if (await cmd.ExecuteScalarAsync(ct) is not int version) return null;
         // Leftovers of an abandoned attempt at the same version must not leak into the new tables.
         await ReadModelSchema.ExecuteAsync(conn, tx, ReadModelSchema.DropTablesSql(definition, version), ct);
-        await ReadModelSchema.ExecuteAsync(conn, tx, ReadModelSchema.CreateTablesSql(definition, version), ct);
+        await ReadModelSchema.ExecuteAsync(conn, tx, ReadModelSchema.CreateTablesSql(definition, version, deferIndexes: true), ct);
         await DeleteCheckpointAsync(conn, tx, definition.CheckpointId(version), ct);
         await tx.CommitAsync(ct);
         return version;
+    }
+
+    /// <summary>
+    /// Once the rebuild has caught up: creates the indexes its tables were created without. Outside the swap, so that
+    /// the swap's transaction stays short; the swap checks them again.
+    /// </summary>
+    public static async Task CreateIndexesAsync(NpgsqlDataSource dataSource, ProjectionDefinition definition, int version, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await ReadModelSchema.ExecuteAsync(conn, null, ReadModelSchema.CreateIndexesSql(definition, version), ct);
     }
 
     /// <summary>
@@ -52,6 +62,8 @@ internal static class RebuildSwap
         var samePosition = await SamePositionAsync(conn, tx, definition.CheckpointId(activeVersion), definition.CheckpointId(rebuildVersion), ct);
         if (!samePosition && requireSamePosition) return null;
 
+        // Readers must find every index on the tables they are switched to (normally already built, then a no-op).
+        await ReadModelSchema.ExecuteAsync(conn, tx, ReadModelSchema.CreateIndexesSql(definition, rebuildVersion), ct);
         var checksum = await ChecksumAsync(conn, tx, definition.Name, rebuildVersion, ct);
         var previous = samePosition ? await ChecksumAsync(conn, tx, definition.Name, activeVersion, ct) : null;
         await ReadModelSchema.ExecuteAsync(conn, tx,

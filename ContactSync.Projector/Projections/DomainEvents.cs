@@ -16,21 +16,27 @@ internal static partial class DomainEvents
     /// </summary>
     public static List<DomainEvent> Read(IReadOnlyList<RecordedEvent> events, ILogger logger)
     {
+        // Parsing is most of a replayed batch's CPU: spread it over the cores, keep the order.
+        var parsed = new object?[events.Count];
+        Parallel.For(0, events.Count, i => parsed[i] = Parse(events[i], logger));
         var result = new List<DomainEvent>(events.Count);
-        foreach (var e in events)
-        {
-            if (!EventTypeMap.TryGetType(e.Type, out var type)) continue;
-            try
-            {
-                if (JsonSerializer.Deserialize(e.Data.Span, type, DomainJson.Options) is { } parsed)
-                    result.Add(new DomainEvent(e, parsed));
-            }
-            catch (JsonException ex)
-            {
-                UnreadableEvent(logger, e.Type, e.Stream.ToString(), e.Revision.ToString(), ex);
-            }
-        }
+        for (var i = 0; i < events.Count; i++)
+            if (parsed[i] is { } e) result.Add(new DomainEvent(events[i], e));
         return result;
+    }
+
+    private static object? Parse(RecordedEvent e, ILogger logger)
+    {
+        if (!EventTypeMap.TryGetType(e.Type, out var type)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize(e.Data.Span, type, DomainJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            UnreadableEvent(logger, e.Type, e.Stream.ToString(), e.Revision.ToString(), ex);
+            return null;
+        }
     }
 
     [LoggerMessage(LogLevel.Warning, "Skipped event {Type} at {Stream}@{Revision}: its data does not parse")]

@@ -12,7 +12,7 @@ internal sealed record ProjectionDefinition(
     Func<ProjectionTables, ILoggerFactory, IPostgresProjection> Create)
 {
     /// <summary>The checkpoint (and ownership lock) id of one version: <c>contacts@v2</c>.</summary>
-    public string CheckpointId(int version) => $"{Name}@v{version}";
+    public string CheckpointId(int version) => TablesOf(version).CheckpointId;
 
     public ProjectionTables TablesOf(int version) => new(Name, version, Tables);
 }
@@ -20,5 +20,8 @@ internal sealed record ProjectionDefinition(
 /// <summary>The concrete table names of one version of a projection.</summary>
 internal sealed record ProjectionTables(string Projection, int Version, IReadOnlyList<ReadModelTable> Tables)
 {
+    /// <summary>The checkpoint (and ownership lock) id of this version: <c>contacts@v2</c>.</summary>
+    public string CheckpointId => $"{Projection}@v{Version}";
+
     public string this[string name] => Tables.First(t => t.Name == name).Versioned(Version);
 }

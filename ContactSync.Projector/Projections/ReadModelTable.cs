@@ -7,15 +7,26 @@ namespace ContactSync.Projector.Projections;
 /// <param name="Name">The view name readers use.</param>
 /// <param name="Columns">Column definitions, including the primary key.</param>
 /// <param name="Indexes">Index column lists (one index each).</param>
-internal sealed record ReadModelTable(string Name, string Columns, IReadOnlyList<string> Indexes)
+/// <param name="IndexesServeWrites">
+/// The projection's own statements look rows up by these indexes, so a rebuild creates them with the table; otherwise
+/// they serve readers only and a rebuild creates them once it has caught up (before the swap), which spares every
+/// replayed row their maintenance.
+/// </param>
+internal sealed record ReadModelTable(string Name, string Columns, IReadOnlyList<string> Indexes, bool IndexesServeWrites = false)
 {
     public string View => $"rm.{Name}";
 
     public string Versioned(int version) => $"rm.{Name}_v{version}";
 
-    public IEnumerable<string> CreateSql(int version)
+    public IEnumerable<string> CreateSql(int version, bool deferIndexes = false)
     {
         yield return $"CREATE TABLE IF NOT EXISTS {Versioned(version)} ({Columns})";
+        if (!deferIndexes || IndexesServeWrites)
+            foreach (var sql in CreateIndexesSql(version)) yield return sql;
+    }
+
+    public IEnumerable<string> CreateIndexesSql(int version)
+    {
         for (var i = 0; i < Indexes.Count; i++)
             yield return $"CREATE INDEX IF NOT EXISTS ix_{Name}_v{version}_{i} ON {Versioned(version)} ({Indexes[i]})";
     }

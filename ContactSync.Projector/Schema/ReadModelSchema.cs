@@ -42,21 +42,28 @@ internal static class ReadModelSchema
         {
             if (ProjectionCatalog.Find(name) is not { } definition) continue;
             await ExecuteAsync(conn, tx, CreateTablesSql(definition, active), ct);
-            if (rebuild is { } v) await ExecuteAsync(conn, tx, CreateTablesSql(definition, v), ct);
+            if (rebuild is { } v) await ExecuteAsync(conn, tx, CreateTablesSql(definition, v, deferIndexes: true), ct);
             await ExecuteAsync(conn, tx, string.Join(";\n", definition.Tables.Select(t => t.PointViewSql(active))), ct);
         }
         await ExecuteAsync(conn, tx, ChecksumFunctionsSql(), ct);
         await tx.CommitAsync(ct);
     }
 
-    public static string CreateTablesSql(ProjectionDefinition definition, int version) =>
-        string.Join(";\n", definition.Tables.SelectMany(t => t.CreateSql(version)));
+    /// <param name="deferIndexes">For a rebuild: leave out the indexes only readers use (<see cref="CreateIndexesSql"/> adds them).</param>
+    public static string CreateTablesSql(ProjectionDefinition definition, int version, bool deferIndexes = false) =>
+        string.Join(";\n", definition.Tables.SelectMany(t => t.CreateSql(version, deferIndexes)));
+
+    /// <summary>Every index of a version's tables (idempotent).</summary>
+    public static string CreateIndexesSql(ProjectionDefinition definition, int version) =>
+        string.Join(";\n", definition.Tables.SelectMany(t => t.CreateIndexesSql(version)));
 
     public static string DropTablesSql(ProjectionDefinition definition, int version) =>
         string.Join(";\n", definition.Tables.Select(t => $"DROP TABLE IF EXISTS {t.Versioned(version)}"));
 
     public static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
     {
+        // A projection whose tables have no indexes has no index statements.
+        if (string.IsNullOrWhiteSpace(sql)) return;
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
         await cmd.ExecuteNonQueryAsync(ct);
     }

@@ -40,7 +40,10 @@ public static class RebuildBenchmark
         var write = Stopwatch.StartNew();
         var created = await RebuildEvents.WriteAsync(dataSource, events, contacts, tenants: 4);
         write.Stop();
+        // Statistics as autovacuum would keep them: without them for es.streams the planner misjudges the stream
+        // filter of the $all page and scans every remaining event per page.
         await using (var analyze = dataSource.CreateCommand("VACUUM ANALYZE es.events")) await analyze.ExecuteNonQueryAsync();
+        await using (var analyze = dataSource.CreateCommand("VACUUM ANALYZE es.streams")) await analyze.ExecuteNonQueryAsync();
         Console.WriteLine($"wrote {events:N0} events in {write.Elapsed.TotalSeconds:F1} s");
 
         await using (var request = dataSource.CreateCommand("UPDATE rm.projections SET rebuild_requested_at = now() WHERE name = 'contacts'"))
@@ -62,7 +65,11 @@ public static class RebuildBenchmark
             if (runner.State == ProjectionState.Faulted) throw new InvalidOperationException("Rebuild faulted.", runner.LastError);
             await Task.Delay(20);
         }
+        var caughtUp = timer.Elapsed;
+        // A rebuild's tables get their reader-only indexes after catching up and before the swap: part of the rebuild.
+        await RebuildSwap.CreateIndexesAsync(dataSource, definition, version, CancellationToken.None);
         timer.Stop();
+        var indexSeconds = (timer.Elapsed - caughtUp).TotalSeconds;
         await cts.CancelAsync();
         await run;
 
@@ -77,11 +84,13 @@ public static class RebuildBenchmark
         Console.WriteLine($"| contacts (rows)            | {rows,12:N0} |");
         Console.WriteLine($"| rebuild seconds            | {seconds,12:F1} |");
         Console.WriteLine($"| rebuild events/s           | {rate,12:N0} |");
+        Console.WriteLine($"| of which index build s     | {indexSeconds,12:F1} |");
         Console.WriteLine($"| write seconds (bulk path)  | {write.Elapsed.TotalSeconds,12:F1} |");
         Console.WriteLine("BENCH_JSON " + JsonSerializer.Serialize(new
         {
             benchmark = "rebuild", projection = "contacts", events, contacts = rows, batch,
             rebuildSeconds = Math.Round(seconds, 2), eventsPerSecond = Math.Round(rate), writeSeconds = Math.Round(write.Elapsed.TotalSeconds, 2),
+            indexSeconds = Math.Round(indexSeconds, 2),
         }));
         return rows == created ? 0 : 1;
     }
