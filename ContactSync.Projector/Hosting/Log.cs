@@ -10,6 +10,9 @@ internal static partial class Log
     [LoggerMessage(LogLevel.Information, "Rebuild of {Projection} into v{Version} requested; fresh tables created")]
     public static partial void RebuildStarted(ILogger logger, string projection, int version);
 
+    [LoggerMessage(LogLevel.Warning, "Rebuild of {Projection} v{Version} restarts from position zero: its tables were not yet durable when its runner stopped (a crash may have emptied them)")]
+    public static partial void RebuildRestarted(ILogger logger, string projection, int version);
+
     [LoggerMessage(LogLevel.Information, "Rebuild of {Projection} v{Version}: position {Position} of head {Head} ({Progress:P1})")]
     public static partial void RebuildProgress(ILogger logger, string projection, int version, ulong position, ulong head, double progress);
 

@@ -80,6 +80,8 @@ internal sealed class ProjectionSlot(
         if (Rebuild?.Version != rebuildVersion)
         {
             if (Rebuild is not null) await StopRebuildAsync();
+            if (await RebuildSwap.RestartIfNotDurableAsync(store.DataSource, definition, rebuildVersion, ct))
+                Log.RebuildRestarted(_logger, Name, rebuildVersion);
             Rebuild = StartRunner(rebuildVersion, ct);
             _swapAttempts = 0;
             _rebuildIndexed = false;

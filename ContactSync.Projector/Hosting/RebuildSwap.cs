@@ -9,6 +9,13 @@ namespace ContactSync.Projector.Hosting;
 internal sealed record SwapResult(string Checksum, string? PreviousChecksum);
 
 /// <summary>The two transactions of the rebuild protocol: start (fresh tables) and swap (views, fence, checksums).</summary>
+/// <remarks>
+/// A rebuild writes about one row per replayed event, so its fresh tables are UNLOGGED while it replays: no WAL for
+/// rows that are rewritten many times. Once it has caught up they are made LOGGED (one rewrite of the final rows)
+/// before they can be swapped in. A crash truncates unlogged tables while the rebuild's checkpoint survives, so a
+/// rebuild whose runner starts while its tables are still unlogged starts again from position zero
+/// (<see cref="RestartIfNotDurableAsync"/>).
+/// </remarks>
 internal static class RebuildSwap
 {
     /// <summary>Turns a request into a rebuild: returns the new version, or null when no request is pending.</summary>
@@ -25,7 +32,7 @@ internal static class RebuildSwap
         if (await cmd.ExecuteScalarAsync(ct) is not int version) return null;
         // Leftovers of an abandoned attempt at the same version must not leak into the new tables.
         await ReadModelSchema.ExecuteAsync(conn, tx, ReadModelSchema.DropTablesSql(definition, version), ct);
-        await ReadModelSchema.ExecuteAsync(conn, tx, ReadModelSchema.CreateTablesSql(definition, version, deferIndexes: true), ct);
+        await ReadModelSchema.ExecuteAsync(conn, tx, ReadModelSchema.CreateTablesSql(definition, version, deferIndexes: true, unlogged: true), ct);
         await DeleteCheckpointAsync(conn, tx, definition.CheckpointId(version), ct);
         await tx.CommitAsync(ct);
         return version;
@@ -38,7 +45,34 @@ internal static class RebuildSwap
     public static async Task CreateIndexesAsync(NpgsqlDataSource dataSource, ProjectionDefinition definition, int version, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
+        // Logged first, so that the index builds need no second rewrite.
+        await ReadModelSchema.ExecuteAsync(conn, null, ReadModelSchema.SetLoggedSql(definition, version), ct);
         await ReadModelSchema.ExecuteAsync(conn, null, ReadModelSchema.CreateIndexesSql(definition, version), ct);
+    }
+
+    /// <summary>
+    /// Before a rebuild's runner starts: if its tables are still unlogged and it has made progress, a crash may have
+    /// emptied them behind its checkpoint, so empty them and drop the checkpoint (the rebuild replays from zero).
+    /// Returns whether it restarted.
+    /// </summary>
+    public static async Task<bool> RestartIfNotDurableAsync(NpgsqlDataSource dataSource, ProjectionDefinition definition, int version, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var check = new NpgsqlCommand("""
+            SELECT EXISTS (SELECT FROM es.checkpoints WHERE subscription_id = $1)
+               AND EXISTS (SELECT FROM pg_class WHERE oid = ANY($2::regclass[]) AND relpersistence = 'u')
+            """, conn, tx))
+        {
+            check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = definition.CheckpointId(version) });
+            check.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. definition.Tables.Select(t => t.Versioned(version))] });
+            if (await check.ExecuteScalarAsync(ct) is not true) return false;
+        }
+        await ReadModelSchema.ExecuteAsync(conn, tx,
+            "TRUNCATE " + string.Join(", ", definition.Tables.Select(t => t.Versioned(version))), ct);
+        await DeleteCheckpointAsync(conn, tx, definition.CheckpointId(version), ct);
+        await tx.CommitAsync(ct);
+        return true;
     }
 
     /// <summary>
@@ -62,7 +96,8 @@ internal static class RebuildSwap
         var samePosition = await SamePositionAsync(conn, tx, definition.CheckpointId(activeVersion), definition.CheckpointId(rebuildVersion), ct);
         if (!samePosition && requireSamePosition) return null;
 
-        // Readers must find every index on the tables they are switched to (normally already built, then a no-op).
+        // Readers must find durable tables with every index (normally done already, then no-ops).
+        await ReadModelSchema.ExecuteAsync(conn, tx, ReadModelSchema.SetLoggedSql(definition, rebuildVersion), ct);
         await ReadModelSchema.ExecuteAsync(conn, tx, ReadModelSchema.CreateIndexesSql(definition, rebuildVersion), ct);
         var checksum = await ChecksumAsync(conn, tx, definition.Name, rebuildVersion, ct);
         var previous = samePosition ? await ChecksumAsync(conn, tx, definition.Name, activeVersion, ct) : null;

@@ -18,9 +18,9 @@ internal sealed record ReadModelTable(string Name, string Columns, IReadOnlyList
 
     public string Versioned(int version) => $"rm.{Name}_v{version}";
 
-    public IEnumerable<string> CreateSql(int version, bool deferIndexes = false)
+    public IEnumerable<string> CreateSql(int version, bool deferIndexes = false, bool unlogged = false)
     {
-        yield return $"CREATE TABLE IF NOT EXISTS {Versioned(version)} ({Columns})";
+        yield return $"CREATE {(unlogged ? "UNLOGGED " : "")}TABLE IF NOT EXISTS {Versioned(version)} ({Columns})";
         if (!deferIndexes || IndexesServeWrites)
             foreach (var sql in CreateIndexesSql(version)) yield return sql;
     }
@@ -30,6 +30,9 @@ internal sealed record ReadModelTable(string Name, string Columns, IReadOnlyList
         for (var i = 0; i < Indexes.Count; i++)
             yield return $"CREATE INDEX IF NOT EXISTS ix_{Name}_v{version}_{i} ON {Versioned(version)} ({Indexes[i]})";
     }
+
+    /// <summary>Makes a rebuild's unlogged table crash-safe (rewrites it into the WAL; a no-op when already logged).</summary>
+    public string SetLoggedSql(int version) => $"ALTER TABLE {Versioned(version)} SET LOGGED";
 
     /// <summary>Points the view at a version (drop and create: the shape is the same, but a view cannot be re-pointed at a table whose columns were renamed).</summary>
     public string PointViewSql(int version) =>

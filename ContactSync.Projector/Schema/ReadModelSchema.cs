@@ -42,7 +42,7 @@ internal static class ReadModelSchema
         {
             if (ProjectionCatalog.Find(name) is not { } definition) continue;
             await ExecuteAsync(conn, tx, CreateTablesSql(definition, active), ct);
-            if (rebuild is { } v) await ExecuteAsync(conn, tx, CreateTablesSql(definition, v, deferIndexes: true), ct);
+            if (rebuild is { } v) await ExecuteAsync(conn, tx, CreateTablesSql(definition, v, deferIndexes: true, unlogged: true), ct);
             await ExecuteAsync(conn, tx, string.Join(";\n", definition.Tables.Select(t => t.PointViewSql(active))), ct);
         }
         await ExecuteAsync(conn, tx, ChecksumFunctionsSql(), ct);
@@ -50,8 +50,13 @@ internal static class ReadModelSchema
     }
 
     /// <param name="deferIndexes">For a rebuild: leave out the indexes only readers use (<see cref="CreateIndexesSql"/> adds them).</param>
-    public static string CreateTablesSql(ProjectionDefinition definition, int version, bool deferIndexes = false) =>
-        string.Join(";\n", definition.Tables.SelectMany(t => t.CreateSql(version, deferIndexes)));
+    /// <param name="unlogged">For a rebuild: no WAL while replaying (see <see cref="Hosting.RebuildSwap"/>).</param>
+    public static string CreateTablesSql(ProjectionDefinition definition, int version, bool deferIndexes = false, bool unlogged = false) =>
+        string.Join(";\n", definition.Tables.SelectMany(t => t.CreateSql(version, deferIndexes, unlogged)));
+
+    /// <summary>Makes every table of a version logged (crash-safe).</summary>
+    public static string SetLoggedSql(ProjectionDefinition definition, int version) =>
+        string.Join(";\n", definition.Tables.Select(t => t.SetLoggedSql(version)));
 
     /// <summary>Every index of a version's tables (idempotent).</summary>
     public static string CreateIndexesSql(ProjectionDefinition definition, int version) =>
