@@ -28,9 +28,7 @@ public static class ContactHistoryApi
     {
         var errors = new FieldErrors();
         var take = Paging.Limit(limit, errors);
-        var from = Paging.FromCursor(cursor, "h", errors) is { } raw
-            ? long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var rev) ? rev : 0
-            : 0;
+        var from = Paging.NumberCursor(cursor, "h", errors) ?? 0;
         if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
         var (state, recorded) = await s.LoadAsync(id, ct);
         if (!await s.Directory.CanSeeAsync(caller.Viewer, state, ct)) return Problems.NotFound("The contact does not exist or is not visible to you.");

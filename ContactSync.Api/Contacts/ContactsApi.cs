@@ -39,6 +39,7 @@ public static class ContactsApi
     public static async Task<Results<Created<ContactResponse>, ProblemHttpResult>> CreateContact(
         JsonElement body, Caller caller, [AsParameters] ContactServices s, CancellationToken ct)
     {
+        if (JsonText.Check(body) is { } malformed) return malformed;
         var parsed = ContactPatchJson.Parse(body);
         var errors = parsed.Errors;
         var relations = ContactRelations.Parse(body, errors);
@@ -66,7 +67,7 @@ public static class ContactsApi
         var query = new ContactReads.Query(
             TextInput.Optional(q, "q", Limits.ListFilterText, errors), TextInput.Optional(tag, "tag", Limits.Tag, errors),
             Paging.Id(ownerId, "ownerId", errors), Paging.Id(listId, "listId", errors), Paging.Flag(includeDeleted, "includeDeleted", errors),
-            Paging.FromCursor(cursor, "c", errors) is { } after ? (Guid.TryParse(after, out var a) ? a : null) : null,
+            Paging.IdCursor(cursor, "c", errors),
             Paging.Limit(limit, errors));
         if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
         if (query.ListId is { } list && await lists.GetAsync(caller.TenantId, list, ct) is null) return Problems.NotFound("The list does not exist.");
@@ -99,6 +100,7 @@ public static class ContactsApi
     public static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> PatchContact(
         Guid id, JsonElement body, Caller caller, [AsParameters] ContactServices s, CancellationToken ct)
     {
+        if (JsonText.Check(body) is { } malformed) return malformed;
         var parsed = ContactPatchJson.Parse(body);
         var errors = parsed.Errors;
         var relations = ContactRelations.Parse(body, errors);

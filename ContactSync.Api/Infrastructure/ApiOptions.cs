@@ -30,7 +30,7 @@ public sealed class ApiOptions
 
     /// <summary>How often a write is retried on a concurrent change when the client sent no If-Match.</summary>
     [Range(1, 50)]
-    public int WriteAttempts { get; set; } = 5;
+    public int WriteAttempts { get; set; } = 10;
 }
 
 /// <summary>The operator key (<c>ContactSync:OperatorKey</c>): may create tenants and read <c>/api/ops</c>.</summary>

@@ -53,6 +53,22 @@ public static class Paging
     public static string Cursor(string kind, string position) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(kind + ":" + position));
 
+    /// <summary>A keyset cursor over ids.</summary>
+    public static Guid? IdCursor(string? cursor, string kind, FieldErrors errors) =>
+        FromCursor(cursor, kind, errors) is { } raw ? Guid.TryParseExact(raw, "N", out var id) ? id : Invalid<Guid>(errors) : null;
+
+    /// <summary>A cursor holding a position number (a stream revision).</summary>
+    public static long? NumberCursor(string? cursor, string kind, FieldErrors errors) =>
+        FromCursor(cursor, kind, errors) is { } raw
+            ? long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : Invalid<long>(errors)
+            : null;
+
+    private static T? Invalid<T>(FieldErrors errors) where T : struct
+    {
+        errors.Add("cursor", "Is not a cursor returned by this collection.");
+        return null;
+    }
+
     /// <summary>The position inside a cursor of this kind; adds a field error for anything else.</summary>
     public static string? FromCursor(string? cursor, string kind, FieldErrors errors)
     {

@@ -52,7 +52,7 @@ public static class ListsApi
     {
         var errors = new FieldErrors();
         var take = Paging.Limit(limit, errors);
-        var after = Paging.FromCursor(cursor, "l", errors) is { } raw && Guid.TryParse(raw, out var a) ? a : (Guid?)null;
+        var after = Paging.IdCursor(cursor, "l", errors);
         if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
         var rows = await reads.ListAsync(caller.TenantId, after, take, ct);
         var items = rows.Take(take).ToList();
@@ -67,7 +67,7 @@ public static class ListsApi
     {
         var errors = new FieldErrors();
         var take = Paging.Limit(limit, errors);
-        var after = Paging.FromCursor(cursor, "c", errors) is { } raw && Guid.TryParse(raw, out var a) ? a : (Guid?)null;
+        var after = Paging.IdCursor(cursor, "c", errors);
         var withDeleted = Paging.Flag(includeDeleted, "includeDeleted", errors);
         if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
         if (await lists.GetAsync(caller.TenantId, id, ct) is null) return Problems.NotFound("The list does not exist.");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ContactSync.EventStore;
 using Npgsql;
 
@@ -10,8 +11,9 @@ public sealed class ProjectionStatusReads(NpgsqlDataSource db, IEventStore store
 {
     public sealed record Row(string Name, string State, Position Position, Position? RebuildPosition, string? Checksum, DateTimeOffset? RebuiltAt);
 
+    // {0}: the checksum column: computed on demand (rm.projection_checksum, the projector's SQL digest) only for one projection.
     private const string Sql = """
-        SELECT p.name, p.state, c.commit_position, c.prepare_position, r.commit_position, r.prepare_position, p.checksum, p.rebuilt_at
+        SELECT p.name, p.state, c.commit_position, c.prepare_position, r.commit_position, r.prepare_position, {0}, p.rebuilt_at
           FROM rm.projections p
           LEFT JOIN es.checkpoints c ON c.subscription_id = p.name || '@v' || p.active_version AND c.partition = 0
           LEFT JOIN es.checkpoints r ON p.state = 'rebuilding' AND r.subscription_id = p.name || '@v' || p.rebuild_version AND r.partition = 0
@@ -19,10 +21,10 @@ public sealed class ProjectionStatusReads(NpgsqlDataSource db, IEventStore store
 
     public Task<Position> HeadAsync(CancellationToken ct) => store.GetHeadPositionAsync(ct);
 
-    public async Task<List<Row>> AllAsync(CancellationToken ct) => await QueryAsync(Sql + " ORDER BY p.name", null, ct);
+    public async Task<List<Row>> AllAsync(CancellationToken ct) => await QueryAsync(string.Format(CultureInfo.InvariantCulture, Sql, "p.checksum") + " ORDER BY p.name", null, ct);
 
     public async Task<Row?> GetAsync(string name, CancellationToken ct) =>
-        name.Length > 100 ? null : (await QueryAsync(Sql + " WHERE p.name = $1", name, ct)).FirstOrDefault();
+        name.Length > 100 ? null : (await QueryAsync(string.Format(CultureInfo.InvariantCulture, Sql, "rm.projection_checksum(p.name)") + " WHERE p.name = $1", name, ct)).FirstOrDefault();
 
     public async Task<RebuildRequest> RequestRebuildAsync(string name, CancellationToken ct)
     {

@@ -35,6 +35,7 @@ public static class UsersApi
     public static async Task<Results<Created<CreatedUserResponse>, ProblemHttpResult>> CreateUser(
         JsonElement body, Caller caller, [AsParameters] UserServices s, CancellationToken ct)
     {
+        if (JsonText.Check(body) is { } malformed) return malformed;
         var errors = new FieldErrors();
         var user = UserBody.Parse(body, create: true, errors);
         await CheckRoleAsync(s, caller, user, errors, ct);
@@ -50,7 +51,7 @@ public static class UsersApi
     {
         var errors = new FieldErrors();
         var take = Paging.Limit(limit, errors);
-        var after = Paging.FromCursor(cursor, "u", errors) is { } raw && Guid.TryParse(raw, out var a) ? a : (Guid?)null;
+        var after = Paging.IdCursor(cursor, "u", errors);
         if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
         var rows = await reads.ListAsync(caller.TenantId, after, take, ct);
         var items = rows.Take(take).ToList();
@@ -63,6 +64,7 @@ public static class UsersApi
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> PatchUser(
         Guid id, JsonElement body, Caller caller, [AsParameters] UserServices s, CancellationToken ct)
     {
+        if (JsonText.Check(body) is { } malformed) return malformed;
         var errors = new FieldErrors();
         var patch = UserBody.Parse(body, create: false, errors);
         await CheckRoleAsync(s, caller, patch, errors, ct);
