@@ -1,4 +1,3 @@
-using ContactSync.Api.Auth;
 using ContactSync.Api.Infrastructure;
 using ContactSync.Api.Users;
 using ContactSync.Domain.Common;
@@ -44,6 +43,4 @@ public sealed record ContactServices(
     public Task<T> WithRetriesAsync<T>(Func<Task<T>> attempt) => EventStreams.WithRetriesAsync(Http, Options.Value.WriteAttempts, attempt);
 
     public DateTimeOffset Now => Time.GetUtcNow();
-
-    public static Actor ActorOf(Caller caller) => caller.Actor;
 }
