@@ -1,8 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+using ContactSync.Projector;
 
-var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.MapDefaultEndpoints();
-app.Run();
+var app = ProjectorApp.Build(args);
+await app.RunAsync();

@@ -114,24 +114,29 @@ public sealed class PostgresProjectionRunner(
             // Lost the session lock's connection: give up ownership and compete again.
             if (lockConn.FullState != System.Data.ConnectionState.Open) return;
             var wakeUp = store.Signal.NextAsync();
-            await using var conn = await store.DataSource.OpenConnectionAsync(ct);
-            await using var tx = await conn.BeginTransactionAsync(ct);
-            var page = await PostgresEventStore.ReadPageAsync(conn, tx, position, _options.BatchSize, projection.Filter, ct);
-            Head = page.Head;
-            if (page.ScannedTo > position)
+            bool isEnd;
+            // Connection and transaction are disposed exactly once, before waiting: Npgsql reuses a connector's
+            // transaction object, so a second dispose after the connector went back to the pool would roll back
+            // whatever transaction another caller has open on it.
+            await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+            await using (var tx = await conn.BeginTransactionAsync(ct))
             {
-                if (page.Events.Count > 0) await projection.ApplyAsync(conn, tx, page.Events, ct);
-                if (!await MoveCheckpointAsync(conn, tx, position, page.ScannedTo, ct))
-                    throw new ProjectionFencedException();
-                await tx.CommitAsync(ct);
-                position = page.ScannedTo;
-                Position = position;
-                _lastError = null;
+                var page = await PostgresEventStore.ReadPageAsync(conn, tx, position, _options.BatchSize, projection.Filter, ct);
+                Head = page.Head;
+                if (page.ScannedTo > position)
+                {
+                    if (page.Events.Count > 0) await projection.ApplyAsync(conn, tx, page.Events, ct);
+                    if (!await MoveCheckpointAsync(conn, tx, position, page.ScannedTo, ct))
+                        throw new ProjectionFencedException();
+                    await tx.CommitAsync(ct);
+                    position = page.ScannedTo;
+                    Position = position;
+                    _lastError = null;
+                }
+                isEnd = page.IsEnd;
             }
-            _state = page.IsEnd ? ProjectionState.Live : ProjectionState.CatchingUp;
-            if (!page.IsEnd) continue;
-            await tx.DisposeAsync();
-            await conn.DisposeAsync();
+            _state = isEnd ? ProjectionState.Live : ProjectionState.CatchingUp;
+            if (!isEnd) continue;
             try
             {
                 await wakeUp.WaitAsync(_options.IdlePoll, ct);

@@ -1,0 +1,20 @@
+using ContactSync.Projector.Audit;
+using ContactSync.Projector.Contacts;
+using ContactSync.Projector.Dashboard;
+using ContactSync.Projector.Directory;
+
+namespace ContactSync.Projector.Projections;
+
+/// <summary>Every projection the projector runs; the names are part of the read-model contract with the API.</summary>
+internal static class ProjectionCatalog
+{
+    public static IReadOnlyList<ProjectionDefinition> All { get; } =
+    [
+        DirectoryProjection.Definition,
+        ContactsProjection.Definition,
+        DashboardProjection.Definition,
+        AuditProjection.Definition,
+    ];
+
+    public static ProjectionDefinition? Find(string name) => All.FirstOrDefault(p => p.Name == name);
+}

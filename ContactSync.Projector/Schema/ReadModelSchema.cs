@@ -1,0 +1,102 @@
+using ContactSync.Projector.Projections;
+using Npgsql;
+
+namespace ContactSync.Projector.Schema;
+
+/// <summary>
+/// The <c>rm</c> schema: the projections' control table, the versioned tables with their views, and the checksum
+/// functions (in SQL so that the API computes the same digest without sharing code). Idempotent, and serialised
+/// with a transaction-scoped advisory lock so that instances starting together do not race on DDL.
+/// </summary>
+internal static class ReadModelSchema
+{
+    public static async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await ExecuteAsync(conn, tx, """
+            SELECT pg_advisory_xact_lock(hashtextextended('rm-schema', 0));
+            CREATE SCHEMA IF NOT EXISTS rm;
+            CREATE TABLE IF NOT EXISTS rm.projections (
+              name text PRIMARY KEY,
+              active_version int NOT NULL DEFAULT 1,
+              state text NOT NULL DEFAULT 'live' CHECK (state IN ('live', 'rebuilding')),
+              rebuild_version int NULL,
+              rebuild_requested_at timestamptz NULL,
+              rebuilt_at timestamptz NULL,
+              checksum text NULL,
+              rebuild_checksum text NULL);
+            """, ct);
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO rm.projections (name) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING", conn, tx))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. ProjectionCatalog.All.Select(p => p.Name)] });
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        var versions = new List<(string Name, int Active, int? Rebuild)>();
+        await using (var read = new NpgsqlCommand("SELECT name, active_version, rebuild_version FROM rm.projections", conn, tx))
+        await using (var r = await read.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                versions.Add((r.GetString(0), r.GetInt32(1), r.IsDBNull(2) ? null : r.GetInt32(2)));
+        foreach (var (name, active, rebuild) in versions)
+        {
+            if (ProjectionCatalog.Find(name) is not { } definition) continue;
+            await ExecuteAsync(conn, tx, CreateTablesSql(definition, active), ct);
+            if (rebuild is { } v) await ExecuteAsync(conn, tx, CreateTablesSql(definition, v), ct);
+            await ExecuteAsync(conn, tx, string.Join(";\n", definition.Tables.Select(t => t.PointViewSql(active))), ct);
+        }
+        await ExecuteAsync(conn, tx, ChecksumFunctionsSql(), ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public static string CreateTablesSql(ProjectionDefinition definition, int version) =>
+        string.Join(";\n", definition.Tables.SelectMany(t => t.CreateSql(version)));
+
+    public static string DropTablesSql(ProjectionDefinition definition, int version) =>
+        string.Join(";\n", definition.Tables.Select(t => $"DROP TABLE IF EXISTS {t.Versioned(version)}"));
+
+    public static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// <c>rm.projection_checksum(name, version default active)</c>: an order-independent digest of every row of the
+    /// projection's tables (row count and two sums of 60-bit slices of each row's md5), in UTC so that timestamps
+    /// print the same in every session.
+    /// </summary>
+    private static string ChecksumFunctionsSql()
+    {
+        var cases = string.Join("\n", ProjectionCatalog.All.Select(p =>
+            $"    WHEN '{p.Name}' THEN ARRAY[{string.Join(", ", p.Tables.Select(t => $"'{t.Name}'"))}]"));
+        return $$"""
+            CREATE OR REPLACE FUNCTION rm.table_checksum(p_table regclass) RETURNS text
+              LANGUAGE plpgsql STABLE SET TimeZone = 'UTC' SET DateStyle = 'ISO, MDY' AS $fn$
+            DECLARE result text;
+            BEGIN
+              EXECUTE format('SELECT count(*) || '':'' || coalesce(sum((''x'' || substr(h, 1, 15))::bit(60)::bigint), 0)'
+                || ' || '':'' || coalesce(sum((''x'' || substr(h, 16, 15))::bit(60)::bigint), 0)'
+                || ' FROM (SELECT md5(t::text) AS h FROM %s t) s', p_table) INTO result;
+              RETURN result;
+            END $fn$;
+
+            CREATE OR REPLACE FUNCTION rm.projection_checksum(p_name text, p_version int DEFAULT NULL) RETURNS text
+              LANGUAGE plpgsql STABLE AS $fn$
+            DECLARE
+              v int := coalesce(p_version, (SELECT active_version FROM rm.projections WHERE name = p_name));
+              tables text[] := CASE p_name
+            {{cases}}
+                END;
+              t text;
+              parts text := '';
+            BEGIN
+              IF tables IS NULL OR v IS NULL THEN RETURN NULL; END IF;
+              FOREACH t IN ARRAY tables LOOP
+                parts := parts || t || '=' || rm.table_checksum(format('rm.%I', t || '_v' || v)::regclass) || ';';
+              END LOOP;
+              RETURN md5(parts);
+            END $fn$;
+            """;
+    }
+}
