@@ -28,7 +28,7 @@ public sealed class HistoryTests(ApiFixture api)
         Assert.Equal("company", change.GetProperty("field").GetString());
         Assert.Equal("Old", change.GetProperty("from").GetString());
         Assert.Equal("New", change.GetProperty("to").GetString());
-        Assert.Contains('.', items[0].GetProperty("position").GetString());
+        Assert.Contains('.', items[0].GetProperty("position").GetString()!);
         Assert.Equal(JsonValueKind.Null, all.GetProperty("nextCursor").ValueKind);
 
         var first = await ReadAsync(await t.Admin.GetAsync($"/api/contacts/{id}/history?limit=3"), HttpStatusCode.OK);
