@@ -53,6 +53,20 @@ public sealed partial class ProjectionWaiter(NpgsqlDataSource db, IOptions<ApiOp
 
     private async Task PollAsync()
     {
+        try
+        {
+            await PollWhileWaitedAsync();
+        }
+        catch (Exception e) when (!_stop.IsCancellationRequested)
+        {
+            // The supervisor of the loop: waiters then time out and answer normally; the next wait starts a new loop.
+            Log.PollerStopped(logger, e);
+            lock (_gate) _poller = null;
+        }
+    }
+
+    private async Task PollWhileWaitedAsync()
+    {
         var interval = TimeSpan.FromMilliseconds(options.Value.ProjectionPollMs);
         while (!_stop.IsCancellationRequested)
         {
@@ -66,6 +80,7 @@ public sealed partial class ProjectionWaiter(NpgsqlDataSource db, IOptions<ApiOp
                     _waiters.RemoveAll(w => w.Done.Task.IsCompleted);
                     if (_waiters.Count == 0)
                     {
+                        // Cleared under the same lock a new waiter takes, so a waiter never relies on a finishing loop.
                         _poller = null;
                         return;
                     }
@@ -118,6 +133,9 @@ public sealed partial class ProjectionWaiter(NpgsqlDataSource db, IOptions<ApiOp
     {
         [LoggerMessage(LogLevel.Warning, "Projections {Projections} did not reach {Position} in time; answering anyway")]
         public static partial void WaitTimedOut(ILogger logger, string position, string projections);
+
+        [LoggerMessage(LogLevel.Error, "The projection checkpoint poller stopped")]
+        public static partial void PollerStopped(ILogger logger, Exception exception);
 
         [LoggerMessage(LogLevel.Warning, "Reading projection checkpoints failed")]
         public static partial void PollFailed(ILogger logger, Exception exception);

@@ -39,12 +39,14 @@ public static class ApiBenchmark
     {
         var seconds = Option(args, "--seconds", 15.0);
         var warmup = Option(args, "--warmup", 3.0);
-        var concurrency = (int)Option(args, "--concurrency", 32);
+        var concurrency = (int)Option(args, "--concurrency", 16);
         var contactCount = (int)Option(args, "--contacts", 10_000);
         var total = Stopwatch.StartNew();
+        // The load generator shares the process: its own client-side tracing and header propagation are not what is measured.
+        AppContext.SetSwitch("System.Net.Http.EnableActivityPropagation", false);
 
         await using var server = await BenchmarkServer.StartAsync(EnvironmentVariable, ServerSettings);
-        var cs = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync("bench_api")) { MaxPoolSize = 64, MaxAutoPrepare = 32, AutoPrepareMinUsages = 2 }.ConnectionString;
+        var cs = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync("bench_api")) { MaxPoolSize = (int)Option(args, "--pool", 16), MaxAutoPrepare = 32, AutoPrepareMinUsages = 2 }.ConnectionString;
         var operatorKey = "operator-" + Guid.NewGuid().ToString("N");
         await using var projector = ProjectorApp.Build([], b => Configure(b, cs, operatorKey));
         await projector.StartAsync();
@@ -60,7 +62,11 @@ public static class ApiBenchmark
             new { name = "Bench", admin = new { name = "Bench Admin", email = "admin@bench.example.com" } })).Content.ReadFromJsonAsync<JsonElement>();
         var tenantId = tenant.GetProperty("tenant").GetProperty("id").GetGuid();
         var adminId = tenant.GetProperty("admin").GetProperty("id").GetGuid();
-        using var client = Client(handler, address, tenant.GetProperty("apiKey").GetString()!);
+        using var admin = Client(handler, address, tenant.GetProperty("apiKey").GetString()!);
+        // Read as a plain user (not an admin), so every GET evaluates the visibility predicate.
+        var reader = await (await admin.PostAsJsonAsync("/api/users", new { name = "Bench Reader", email = "reader@bench.example.com" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        using var client = Client(handler, address, reader.GetProperty("apiKey").GetString()!);
 
         var seed = Stopwatch.StartNew();
         var ids = await SeedAsync(api.Services.GetRequiredService<IEventStore>(), tenantId, adminId, contactCount);
