@@ -54,4 +54,31 @@ public sealed class ListsApiTests(ApiFixture api)
         await ProblemAsync(await creator.Client.GetAsync($"/api/lists/{id}"), HttpStatusCode.NotFound);
         await ProblemAsync(await creator.Client.GetAsync($"/api/lists/{id}/contacts"), HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Lists_and_users_page_with_cursors()
+    {
+        var t = await api.NewTenantAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await ReadAsync(await t.Admin.PostAsJsonAsync("/api/lists", new { name = $"List {i}" }), HttpStatusCode.Created);
+            await api.NewUserAsync(t);
+        }
+        foreach (var path in new[] { "/api/lists", "/api/users" })
+        {
+            var ids = new List<Guid>();
+            string? cursor = null;
+            var pages = 0;
+            do
+            {
+                var page = await ReadAsync(await t.Admin.GetAsync($"{path}?limit=2" + (cursor is null ? "" : "&cursor=" + cursor)), HttpStatusCode.OK);
+                ids.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+                cursor = page.GetProperty("nextCursor").GetString();
+                pages++;
+            } while (cursor is not null);
+            Assert.Equal(path == "/api/lists" ? 3 : 4, ids.Distinct().Count());
+            Assert.Equal(2, pages);
+            await ValidationAsync(await t.Admin.GetAsync($"{path}?cursor=Yzp4"), "cursor");
+        }
+    }
 }
