@@ -28,6 +28,8 @@ public static class ApiApp
         builder.AddReadYourWrites();
         builder.AddApiKeyAuthentication();
         builder.AddTenantRateLimiting();
+        var events = builder.Configuration.GetConnectionString("events")!;
+        builder.Services.AddSingleton(_ => new ReadModelDb(ReadModelDb.Create(events)));
         builder.Services.AddSingleton<DirectoryReads>().AddSingleton<UserReads>().AddSingleton<ContactReads>()
             .AddSingleton<ListReads>().AddSingleton<ProjectionStatusReads>();
 

@@ -27,7 +27,7 @@ public static class AuditApi
 
     public static async Task<Results<Ok<Page<AuditEntry>>, ProblemHttpResult>> GetAudit(
         string? from, string? to, string? actorId, string? contactId, string? connectionId, string? limit, string? cursor,
-        Caller caller, NpgsqlDataSource db, CancellationToken ct)
+        Caller caller, ReadModelDb db, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var since = Paging.Time(from, "from", errors);

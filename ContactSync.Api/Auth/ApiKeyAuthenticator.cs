@@ -12,7 +12,7 @@ namespace ContactSync.Api.Auth;
 /// caching the answer per key id for <see cref="ApiOptions.KeyCacheSeconds"/>. That is the revocation delay
 /// across API instances; the instance that revokes a key or changes a user forgets its cache at once.
 /// </summary>
-public sealed class ApiKeyAuthenticator(NpgsqlDataSource db, IOptions<ApiOptions> options, IOptions<OperatorOptions> operatorOptions)
+public sealed class ApiKeyAuthenticator(ReadModelDb db, IOptions<ApiOptions> options, IOptions<OperatorOptions> operatorOptions)
     : IDisposable
 {
     private const string LookupSql = """

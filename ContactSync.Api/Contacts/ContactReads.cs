@@ -1,3 +1,4 @@
+using ContactSync.Api.Infrastructure;
 using System.Text;
 using System.Text.Json;
 using ContactSync.Api.Auth;
@@ -12,7 +13,7 @@ namespace ContactSync.Api.Contacts;
 /// Contact reads from the <c>contacts</c> read model, each one indexed statement with the visibility rule in SQL
 /// (the contract's predicate; the same rule as <see cref="ContactAccess.CanSee(Viewer, Contact, Guid?, Domain.Roles.RoleTree)"/>).
 /// </summary>
-public sealed class ContactReads(NpgsqlDataSource db)
+public sealed class ContactReads(ReadModelDb db)
 {
     // Strict ancestors of the viewer's role: "owner-role-and-below" reaches a viewer whose role is below the owner's.
     private const string Ancestors = """

@@ -15,7 +15,7 @@ public static class DashboardApi
         return app;
     }
 
-    public static async Task<Ok<DashboardResponse>> GetDashboard(Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Ok<DashboardResponse>> GetDashboard(Caller caller, ReadModelDb db, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT contacts, deleted_contacts, users, roles, lists, events, last_event_at FROM rm.tenant_totals WHERE tenant_id = $1

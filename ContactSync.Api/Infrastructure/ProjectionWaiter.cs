@@ -1,3 +1,4 @@
+using ContactSync.Api.Infrastructure;
 using ContactSync.EventStore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -9,7 +10,7 @@ namespace ContactSync.Api.Infrastructure;
 /// instance reads every live checkpoint in one query, and only while somebody waits, so a burst of writes costs
 /// one query per poll interval instead of a query loop per request.
 /// </summary>
-public sealed partial class ProjectionWaiter(NpgsqlDataSource db, IOptions<ApiOptions> options, ILogger<ProjectionWaiter> logger)
+public sealed partial class ProjectionWaiter(ReadModelDb db, IOptions<ApiOptions> options, ILogger<ProjectionWaiter> logger)
     : IAsyncDisposable
 {
     // The live checkpoint of each projection is the one of its active version (a rebuild runs under another id).

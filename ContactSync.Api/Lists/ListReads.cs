@@ -1,3 +1,4 @@
+using ContactSync.Api.Infrastructure;
 using System.Text.Json;
 using ContactSync.Domain.Lists;
 using ContactSync.Domain.Serialization;
@@ -7,7 +8,7 @@ using NpgsqlTypes;
 namespace ContactSync.Api.Lists;
 
 /// <summary>Lists of a tenant from the <c>contacts</c> read model (deleted lists are not shown).</summary>
-public sealed class ListReads(NpgsqlDataSource db)
+public sealed class ListReads(ReadModelDb db)
 {
     private const string Columns = "SELECT list_id, name, filter, created_by, version FROM rm.lists WHERE tenant_id = $1 AND NOT deleted";
 

@@ -1,3 +1,4 @@
+using ContactSync.Api.Infrastructure;
 using System.Globalization;
 using ContactSync.EventStore;
 using Npgsql;
@@ -7,7 +8,7 @@ namespace ContactSync.Api.Ops;
 public enum RebuildRequest { Accepted, AlreadyRebuilding, Unknown }
 
 /// <summary>Reads of <c>rm.projections</c> (owned by the projector) and the checkpoints of its runners.</summary>
-public sealed class ProjectionStatusReads(NpgsqlDataSource db, IEventStore store)
+public sealed class ProjectionStatusReads(ReadModelDb db, IEventStore store)
 {
     public sealed record Row(string Name, string State, Position Position, Position? RebuildPosition, string? Checksum, DateTimeOffset? RebuiltAt);
 

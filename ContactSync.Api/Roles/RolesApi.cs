@@ -38,7 +38,7 @@ public static class RolesApi
         return TypedResults.Created($"/api/roles/{id}", new RoleResponse(id, name.Value, body.ParentId));
     }
 
-    public static async Task<Ok<ItemsResponse<RoleResponse>>> GetRoles(Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Ok<ItemsResponse<RoleResponse>>> GetRoles(Caller caller, ReadModelDb db, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("SELECT role_id, name, parent_id FROM rm.roles WHERE tenant_id = $1 AND NOT deleted ORDER BY role_id");
         cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.TenantId });

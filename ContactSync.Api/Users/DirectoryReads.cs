@@ -1,3 +1,4 @@
+using ContactSync.Api.Infrastructure;
 using ContactSync.Domain.Contacts;
 using ContactSync.Domain.Roles;
 using Npgsql;
@@ -9,7 +10,7 @@ namespace ContactSync.Api.Users;
 /// Cross-stream checks against the <c>directory</c> read model that commands need before they are built: do the
 /// referenced users and roles exist in the caller's tenant, the role tree, the owner's role, the tenant default.
 /// </summary>
-public sealed class DirectoryReads(NpgsqlDataSource db)
+public sealed class DirectoryReads(ReadModelDb db)
 {
     public async Task<RoleTree> RoleTreeAsync(Guid tenantId, CancellationToken ct)
     {

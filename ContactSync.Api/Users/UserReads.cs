@@ -1,3 +1,4 @@
+using ContactSync.Api.Infrastructure;
 using ContactSync.Domain.Users;
 using Npgsql;
 using NpgsqlTypes;
@@ -5,7 +6,7 @@ using NpgsqlTypes;
 namespace ContactSync.Api.Users;
 
 /// <summary>Users of a tenant from the <c>directory</c> read model.</summary>
-public sealed class UserReads(NpgsqlDataSource db)
+public sealed class UserReads(ReadModelDb db)
 {
     private const string Columns =
         "SELECT user_id, name, email, role_id, is_admin, permissions, active, version FROM rm.users WHERE tenant_id = $1";
