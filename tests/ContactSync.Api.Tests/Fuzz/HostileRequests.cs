@@ -16,6 +16,9 @@ public static class HostileRequests
         {
             var request = new HttpRequestMessage(Method, Url);
             if (Body is not null) request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(Body)) { Headers = { { "Content-Type", ContentType } } };
+            // A server refuses an oversized body without reading it and closes the connection; a client that asks
+            // first (100-continue) reads that 413 instead of failing while still uploading.
+            if (Body is { Length: > 64 * 1024 }) request.Headers.ExpectContinue = true;
             if (IfMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", IfMatch);
             if (Authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", Authorization);
             return request;
