@@ -28,16 +28,16 @@ public sealed class ApiKeyAuthenticator(ReadModelDb db, IOptions<ApiOptions> opt
 
     public async ValueTask<Caller?> AuthenticateAsync(string key, CancellationToken ct)
     {
-        if (_operatorKey is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), _operatorKey))
-            return Caller.Operator;
-        if (!ApiKeyMaterial.TryReadKeyId(key, out var keyId)) return null;
+        // User keys are recognised by their shape first, so the operator comparison runs only for other keys.
+        if (!ApiKeyMaterial.TryReadKeyId(key, out var keyId))
+            return _operatorKey is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), _operatorKey) ? Caller.Operator : null;
         if (!_cache.TryGetValue(keyId, out Entry? entry) || entry is null)
         {
             entry = await LoadAsync(keyId, ct);
             var ttl = TimeSpan.FromSeconds(entry.Caller is null ? Math.Min(1, options.Value.KeyCacheSeconds) : options.Value.KeyCacheSeconds);
             if (ttl > TimeSpan.Zero) _cache.Set(keyId, entry, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = ttl });
         }
-        return entry.Caller is not null && ApiKeyMaterial.SameHash(entry.Hash, ApiKeyMaterial.Hash(key)) ? entry.Caller : null;
+        return entry.Caller is not null && ApiKeyMaterial.Matches(key, entry.Hash) ? entry.Caller : null;
     }
 
     /// <summary>Forgets every cached key (after a change to a user or a key made by this instance).</summary>

@@ -32,6 +32,16 @@ public static class ApiKeyMaterial
                Guid.TryParseExact(key.AsSpan(4, 32), "N", out keyId);
     }
 
-    public static bool SameHash(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
+    /// <summary>Whether <paramref name="key"/> hashes to <paramref name="storedHash"/> (hex), compared in fixed time.</summary>
+    public static bool Matches(string key, string storedHash)
+    {
+        Span<byte> utf8 = stackalloc byte[MaxKeyLength * 3];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        Span<byte> stored = stackalloc byte[SHA256.HashSizeInBytes];
+        if (storedHash.Length != SHA256.HashSizeInBytes * 2 || Convert.FromHexString(storedHash, stored, out _, out var written) != System.Buffers.OperationStatus.Done ||
+            written != stored.Length || !Encoding.UTF8.TryGetBytes(key, utf8, out var length))
+            return false;
+        SHA256.HashData(utf8[..length], hash);
+        return CryptographicOperations.FixedTimeEquals(hash, stored);
+    }
 }

@@ -20,9 +20,9 @@ public static class TenantRateLimiting
         {
             var burst = api.Value.RateLimitBurst;
             var perSecond = api.Value.RateLimitPerSecond;
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, Guid>(context =>
                 context.Features.Get<Caller>() is { } caller
-                    ? RateLimitPartition.GetTokenBucketLimiter(caller.IsOperator ? "operator" : caller.TenantId.ToString("N"),
+                    ? RateLimitPartition.GetTokenBucketLimiter(caller.TenantId, // the operator's is Guid.Empty
                         _ => new TokenBucketRateLimiterOptions
                         {
                             TokenLimit = burst,
@@ -31,7 +31,7 @@ public static class TenantRateLimiting
                             QueueLimit = 0,
                             AutoReplenishment = true,
                         })
-                    : RateLimitPartition.GetNoLimiter("public"));
+                    : RateLimitPartition.GetNoLimiter(Guid.AllBitsSet)); // public paths: one shared, unlimited partition
             o.OnRejected = OnRejectedAsync;
         });
         return builder;

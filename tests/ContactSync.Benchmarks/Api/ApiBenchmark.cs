@@ -39,7 +39,7 @@ public static class ApiBenchmark
     {
         var seconds = Option(args, "--seconds", 15.0);
         var warmup = Option(args, "--warmup", 3.0);
-        var concurrency = (int)Option(args, "--concurrency", 16);
+        var concurrency = (int)Option(args, "--concurrency", 32);
         var contactCount = (int)Option(args, "--contacts", 10_000);
         var total = Stopwatch.StartNew();
         // The load generator shares the process: its own client-side tracing and header propagation are not what is measured.
