@@ -38,7 +38,7 @@ public static class ApiBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = Option(args, "--seconds", 15.0);
-        var warmup = Option(args, "--warmup", 3.0);
+        var warmup = Option(args, "--warmup", 8.0);
         var concurrency = (int)Option(args, "--concurrency", 32);
         var contactCount = (int)Option(args, "--contacts", 10_000);
         var total = Stopwatch.StartNew();
