@@ -1,10 +1,4 @@
-using ContactSync.Api.Infrastructure;
+using ContactSync.Api;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-builder.AddApiInfrastructure();
-
-var app = builder.Build();
-app.UseApiInfrastructure();
-app.MapDefaultEndpoints();
+var app = ApiApp.Build(args);
 app.Run();

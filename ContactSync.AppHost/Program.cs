@@ -9,19 +9,19 @@ var events = builder.AddPostgres("postgres", port: 54329).AddDatabase("events");
 
 var sandbox = builder.AddProject("sandbox", "ContactSync.Sandbox", port: 5090);
 
-var api = builder.AddProject("api", "ContactSync.Api", port: 5080)
-    .WithReference(events)
-    .WithReference(sandbox)
-    .WaitFor(events)
-    .WaitFor(sandbox);
-
+// The projector creates the read-model tables the API reads, so it starts first.
 var projector = builder.AddProject("projector", "ContactSync.Projector", port: 5081)
     .WithReference(events)
     .WithReference(sandbox)
-    .WithReference(api)
-    .WaitFor(api);
+    .WaitFor(events);
+
+var api = builder.AddProject("api", "ContactSync.Api", port: 5080)
+    .WithReference(events)
+    .WithReference(sandbox)
+    .WaitFor(projector)
+    .WaitFor(sandbox);
 
 builder.AddDemo("demo", api)
-    .WaitFor(projector);
+    .WaitFor(api);
 
 return await builder.Build().RunAsync();

@@ -18,7 +18,7 @@ public static class ApiInfrastructure
         // Binding failures (malformed JSON, wrong types) throw so that the handler can say what was wrong.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiOpenApi();
         return builder;
     }
 

@@ -3,6 +3,7 @@ using ContactSync.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "eventstore" => await EventStoreBenchmark.RunAsync(args[1..]),
+    "api" => await ContactSync.Benchmarks.Api.ApiBenchmark.RunAsync(args[1..]),
     "rebuild" => await ContactSync.Benchmarks.Rebuild.RebuildBenchmark.RunAsync(args[1..]),
     "sandbox" => await ContactSync.Benchmarks.Sandbox.SandboxBenchmark.RunAsync(args[1..]),
     _ => Usage(),
@@ -13,6 +14,7 @@ static int Usage()
     Console.Error.WriteLine("usage: dotnet run -c Release --project tests/ContactSync.Benchmarks -- <benchmark> [options]");
     Console.Error.WriteLine("benchmarks:");
     Console.Error.WriteLine("  eventstore [--seconds N] [--async-commit]   event store appends, $all catch-up and subscription latency vs raw SQL");
+    Console.Error.WriteLine("  api                                         GET /api/contacts/{id} throughput and latency (loopback load)");
     Console.Error.WriteLine("  rebuild [--events N] [--batch N]            full rebuild of the contacts projection (default 1,000,000 events)");
     Console.Error.WriteLine("  sandbox                                     People API list and write throughput of the sandbox");
     return 2;

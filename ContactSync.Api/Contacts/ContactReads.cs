@@ -1,0 +1,97 @@
+using ContactSync.Api.Infrastructure;
+using System.Text;
+using System.Text.Json;
+using ContactSync.Api.Auth;
+using ContactSync.Domain.Contacts;
+using ContactSync.Domain.Serialization;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ContactSync.Api.Contacts;
+
+/// <summary>
+/// Contact reads from the <c>contacts</c> read model, each one indexed statement with the visibility rule in SQL
+/// (the contract's predicate; the same rule as <see cref="ContactAccess.CanSee(Viewer, Contact, Guid?, Domain.Roles.RoleTree)"/>).
+/// </summary>
+public sealed class ContactReads(ReadModelDb db)
+{
+    // Strict ancestors of the viewer's role: "owner-role-and-below" reaches a viewer whose role is below the owner's.
+    private const string Ancestors = """
+        WITH RECURSIVE anc(role_id) AS (
+          SELECT r.parent_id FROM rm.roles r WHERE r.role_id = $3 AND r.tenant_id = $1 AND r.parent_id IS NOT NULL
+          UNION
+          SELECT r.parent_id FROM rm.roles r JOIN anc ON r.role_id = anc.role_id WHERE r.parent_id IS NOT NULL)
+        """;
+
+    private const string Visible = """
+        (c.owner_id = $2 OR c.visibility = 'company'
+         OR (c.visibility <> 'owner' AND $2 = ANY(c.follower_ids))
+         OR (c.visibility IN ('owner-role', 'owner-role-and-below') AND o.role_id = $3)
+         OR (c.visibility = 'owner-role-and-below' AND o.role_id IN (SELECT role_id FROM anc)))
+        """;
+
+    private static readonly string ByIdForAdmin =
+        "SELECT c.state FROM rm.contacts c WHERE c.tenant_id = $1 AND c.contact_id = $4 AND (NOT c.deleted OR $5)";
+
+    private static readonly string ByIdForUser = Ancestors + """
+        SELECT c.state FROM rm.contacts c LEFT JOIN rm.users o ON o.user_id = c.owner_id
+         WHERE c.tenant_id = $1 AND c.contact_id = $4 AND (NOT c.deleted OR $5) AND
+        """ + Visible;
+
+    public async Task<Contact?> GetAsync(Caller caller, Guid id, bool includeDeleted, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(caller.IsAdmin ? ByIdForAdmin : ByIdForUser);
+        AddViewer(cmd, caller);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = includeDeleted });
+        await using var r = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
+        return await r.ReadAsync(ct) ? Read(r) : null;
+    }
+
+    public sealed record Query(string? Q, string? Tag, Guid? OwnerId, Guid? ListId, bool IncludeDeleted, Guid? After, int Limit);
+
+    /// <summary>Visible contacts in id order (ids are time-ordered UUIDv7), one more than the limit to detect a next page.</summary>
+    public async Task<List<Contact>> ListAsync(Caller caller, Query q, CancellationToken ct)
+    {
+        var sql = new StringBuilder(caller.IsAdmin ? "" : Ancestors);
+        sql.Append("SELECT c.state FROM rm.contacts c LEFT JOIN rm.users o ON o.user_id = c.owner_id WHERE c.tenant_id = $1");
+        if (!caller.IsAdmin) sql.Append(" AND ").Append(Visible);
+        sql.Append("""
+             AND (NOT c.deleted OR $4)
+             AND ($5::text IS NULL OR c.search LIKE $5 ESCAPE '\')
+             AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM unnest(c.tags) t WHERE lower(t) = $6))
+             AND ($7::uuid IS NULL OR c.owner_id = $7)
+             AND ($8::uuid IS NULL OR EXISTS (SELECT 1 FROM rm.list_members m WHERE m.list_id = $8 AND m.contact_id = c.contact_id))
+             AND ($9::uuid IS NULL OR c.contact_id > $9)
+            ORDER BY c.contact_id LIMIT $10
+            """);
+        await using var cmd = db.CreateCommand(sql.ToString());
+        AddViewer(cmd, caller);
+        cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = q.IncludeDeleted });
+        cmd.Parameters.Add(Nullable(NpgsqlDbType.Text, q.Q is null ? null : "%" + EscapeLike(q.Q.ToLowerInvariant()) + "%"));
+        cmd.Parameters.Add(Nullable(NpgsqlDbType.Text, q.Tag?.ToLowerInvariant()));
+        cmd.Parameters.Add(Nullable(NpgsqlDbType.Uuid, q.OwnerId));
+        cmd.Parameters.Add(Nullable(NpgsqlDbType.Uuid, q.ListId));
+        cmd.Parameters.Add(Nullable(NpgsqlDbType.Uuid, q.After));
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = q.Limit + 1 });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<Contact>();
+        while (await r.ReadAsync(ct)) list.Add(Read(r));
+        return list;
+    }
+
+    // $1 tenant, $2 viewer, $3 viewer's role: the same positions in every statement (unused ones are harmless).
+    private static void AddViewer(NpgsqlCommand cmd, Caller caller)
+    {
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.TenantId });
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.UserId });
+        cmd.Parameters.Add(Nullable(NpgsqlDbType.Uuid, caller.RoleId));
+    }
+
+    private static Contact Read(NpgsqlDataReader r) =>
+        JsonSerializer.Deserialize<Contact>(r.GetString(0), DomainJson.Options) ?? throw new JsonException("A contact row holds JSON null.");
+
+    private static NpgsqlParameter Nullable(NpgsqlDbType type, object? value) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
+
+    private static string EscapeLike(string text) => text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ContactSync.Api.Infrastructure;
+
+/// <summary>Tunables of the API (<c>ContactSync:Api</c>).</summary>
+public sealed class ApiOptions
+{
+    public const string SectionName = "ContactSync:Api";
+
+    /// <summary>How long a write waits for the projections to include it before answering (it succeeded either way).</summary>
+    [Range(0, 60_000)]
+    public int ProjectionWaitMs { get; set; } = 3000;
+
+    /// <summary>How often the shared poller reads the checkpoints while somebody waits.</summary>
+    [Range(1, 1000)]
+    public int ProjectionPollMs { get; set; } = 5;
+
+    /// <summary>How long a resolved API key is cached: the longest delay before a revoked key or a deactivated
+    /// user is refused by another API instance (the instance that revokes forgets the key at once).</summary>
+    [Range(0, 3600)]
+    public int KeyCacheSeconds { get; set; } = 10;
+
+    /// <summary>Per-tenant token bucket: burst size.</summary>
+    [Range(1, int.MaxValue)]
+    public int RateLimitBurst { get; set; } = 2000;
+
+    /// <summary>Per-tenant token bucket: tokens added per second.</summary>
+    [Range(1, int.MaxValue)]
+    public int RateLimitPerSecond { get; set; } = 1000;
+
+    /// <summary>How often a write is retried on a concurrent change when the client sent no If-Match.</summary>
+    [Range(1, 50)]
+    public int WriteAttempts { get; set; } = 10;
+}
+
+/// <summary>The operator key (<c>ContactSync:OperatorKey</c>): may create tenants and read <c>/api/ops</c>.</summary>
+public sealed class OperatorOptions
+{
+    public const string SectionName = "ContactSync";
+
+    [MinLength(16)]
+    public string? OperatorKey { get; set; }
+}
+
+public static class ApiOptionsExtensions
+{
+    public static IHostApplicationBuilder AddApiOptions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+}

@@ -1,0 +1,61 @@
+using ContactSync.Api.Auth;
+using ContactSync.Api.Infrastructure;
+using ContactSync.Domain.Common;
+using ContactSync.Domain.Users;
+using ContactSync.EventStore;
+using Microsoft.Extensions.Options;
+using static ContactSync.Domain.Users.UserCommand;
+
+namespace ContactSync.Api.Users;
+
+/// <summary>What user endpoints (and tenant creation, which creates the first admin) depend on.</summary>
+public sealed record UserServices(
+    IEventStore Store, DirectoryReads Directory, ApiKeyAuthenticator Keys, TimeProvider Time, IOptions<ApiOptions> Options, HttpContext Http)
+{
+    public async Task<User> LoadAsync(Guid id, CancellationToken ct) =>
+        User.Fold(EventStreams.Domain<UserEvent>(await EventStreams.ReadAsync(Store, StreamNames.User(id), ct)));
+
+    /// <summary>Decides the commands in order and appends their events in one write; forgets cached keys.</summary>
+    public async Task<User> AppendAsync(User state, Guid id, IEnumerable<UserCommand> commands, CancellationToken ct)
+    {
+        var events = new List<UserEvent>();
+        var current = state;
+        foreach (var command in commands)
+        {
+            foreach (var e in UserDecider.Decide(command, current))
+            {
+                events.Add(e);
+                current = User.Evolve(current, e);
+            }
+        }
+        if (events.Count == 0) return state;
+        var result = await EventStreams.AppendAsync(Store, StreamNames.User(id), state.Version, events, ct);
+        Keys.ForgetAll();
+        await Http.AfterWriteAsync(result.LogPosition, ProjectionNames.Directory);
+        return current;
+    }
+
+    /// <summary>Creates a user with a first API key; null when the e-mail is taken in the tenant.</summary>
+    public async Task<(User User, string ApiKey)?> CreateAsync(
+        Guid tenantId, string name, string email, Guid? roleId, bool isAdmin, IReadOnlyList<string> permissions, Actor actor, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7();
+        if (!await EmailReservations.TryReserveAsync(Store, tenantId, id, email, ct)) return null;
+        var key = ApiKeyMaterial.Create();
+        var now = Time.GetUtcNow();
+        var created = false;
+        try
+        {
+            var user = await AppendAsync(User.Initial, id,
+                [new CreateUser(tenantId, id, name, email, roleId, isAdmin, permissions, actor, now), new AddApiKey(id, key.KeyId, key.Hash, actor, now)], ct);
+            created = true;
+            return (user, key.Key);
+        }
+        finally
+        {
+            if (!created) await EmailReservations.ReleaseAsync(Store, tenantId, email);
+        }
+    }
+
+    public int WriteAttempts => Options.Value.WriteAttempts;
+}

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using ContactSync.Projector;
+using ContactSync.Testing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ContactSync.Api.Tests.Support;
+
+/// <summary>
+/// One database with the projector and the API running on it over real Kestrel (free ports on 127.0.0.1), shared
+/// by every test class of the collection. Each test creates its own tenant, users and contacts.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    private readonly PostgresFixture _postgres = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _shared = new();
+    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    private readonly List<WebApplication> _apps = [];
+
+    public string OperatorKey { get; } = "operator-" + Guid.NewGuid().ToString("N");
+    public string ConnectionString { get; private set; } = "";
+    public Uri ApiAddress { get; private set; } = null!;
+    public HttpClient Anonymous => Client(null);
+    public HttpClient Operator => Client(OperatorKey);
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await _postgres.CreateDatabaseAsync("api");
+        var projector = ProjectorApp.Build([], b => Configure(b, new()
+        {
+            ["ContactSync:Projector:ControlInterval"] = "00:00:00.100",
+            ["ContactSync:Projector:StandbyRetry"] = "00:00:00.200",
+        }));
+        await StartAsync(projector);
+        ApiAddress = await StartApiAsync(new());
+        // The read models exist once the projector has migrated them; the API reads nothing before that.
+        await Eventually.TrueAsync(async () => (await Anonymous.GetAsync("/health")).IsSuccessStatusCode, "the API to be healthy");
+    }
+
+    /// <summary>Starts another API instance on the same database (tests of configuration such as rate limits).</summary>
+    public async Task<Uri> StartApiAsync(Dictionary<string, string?> settings)
+    {
+        settings.TryAdd("ContactSync:OperatorKey", OperatorKey);
+        settings.TryAdd("ContactSync:Api:ProjectionWaitMs", "3000");
+        settings.TryAdd("ContactSync:Api:KeyCacheSeconds", "10");
+        return await StartAsync(ApiApp.Build([], b => Configure(b, settings)));
+    }
+
+    public HttpClient Client(string? key) => Client(ApiAddress, key);
+
+    public HttpClient Client(Uri address, string? key)
+    {
+        var client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        if (key is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>A value built once per fixture (e.g. a tenant with a role tree shared by a theory's cases).</summary>
+    public async Task<T> SharedAsync<T>(string name, Func<Task<T>> create) where T : class =>
+        (T)await _shared.GetOrAdd(name, _ => new Lazy<Task<object>>(async () => await create())).Value;
+
+    private void Configure(WebApplicationBuilder builder, Dictionary<string, string?> settings)
+    {
+        settings["ConnectionStrings:events"] = ConnectionString;
+        settings["Logging:LogLevel:Default"] = "Warning";
+        settings["Logging:LogLevel:ContactSync.Api.Infrastructure.ProblemExceptionHandler"] = "Error";
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+    }
+
+    private async Task<Uri> StartAsync(WebApplication app)
+    {
+        await app.StartAsync();
+        _apps.Add(app);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in Enumerable.Reverse(_apps))
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        _handler.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}

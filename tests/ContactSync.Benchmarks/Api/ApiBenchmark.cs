@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ContactSync.Api;
+using ContactSync.Domain.Common;
+using ContactSync.Domain.Contacts;
+using ContactSync.Domain.Serialization;
+using ContactSync.EventStore;
+using ContactSync.Projector;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ContactSync.Benchmarks.Api;
+
+/// <summary>
+/// <c>GET /api/contacts/{id}</c> over loopback HTTP against the API and the projector hosted in this process on a
+/// private PostgreSQL: seeds a tenant with contacts (appended to the event store, projected by the projector),
+/// warms up, then N concurrent loops for a fixed time. Prints requests/s and latency percentiles, a table and a
+/// <c>BENCH_JSON</c> line.
+/// </summary>
+public static class ApiBenchmark
+{
+    private const string EnvironmentVariable = "CONTACTSYNC_BENCH_PG";
+
+    private static readonly Dictionary<string, string> ServerSettings = new()
+    {
+        ["shared_buffers"] = "256MB",
+        ["max_connections"] = "200",
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = Option(args, "--seconds", 15.0);
+        var warmup = Option(args, "--warmup", 8.0);
+        var concurrency = (int)Option(args, "--concurrency", 32);
+        var contactCount = (int)Option(args, "--contacts", 10_000);
+        var total = Stopwatch.StartNew();
+        // The load generator shares the process: its own client-side tracing and header propagation are not what is measured.
+        AppContext.SetSwitch("System.Net.Http.EnableActivityPropagation", false);
+
+        await using var server = await BenchmarkServer.StartAsync(EnvironmentVariable, ServerSettings);
+        var cs = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync("bench_api")) { MaxPoolSize = (int)Option(args, "--pool", 16), MaxAutoPrepare = 32, AutoPrepareMinUsages = 2 }.ConnectionString;
+        var operatorKey = "operator-" + Guid.NewGuid().ToString("N");
+        await using var projector = ProjectorApp.Build([], b => Configure(b, cs, operatorKey));
+        await projector.StartAsync();
+        await using var api = ApiApp.Build([], b => Configure(b, cs, operatorKey));
+        await api.StartAsync();
+        var address = new Uri(api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        Console.WriteLine($"PostgreSQL: {server.Description}; API at {address}; {contactCount} contacts, {concurrency} loops, {warmup} s warm-up, {seconds} s measured");
+
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var operatorClient = Client(handler, address, operatorKey);
+        await WaitAsync(async () => (await operatorClient.GetAsync("/health")).IsSuccessStatusCode, "the API to be healthy");
+        var tenant = await (await operatorClient.PostAsJsonAsync("/api/tenants",
+            new { name = "Bench", admin = new { name = "Bench Admin", email = "admin@bench.example.com" } })).Content.ReadFromJsonAsync<JsonElement>();
+        var tenantId = tenant.GetProperty("tenant").GetProperty("id").GetGuid();
+        var adminId = tenant.GetProperty("admin").GetProperty("id").GetGuid();
+        using var admin = Client(handler, address, tenant.GetProperty("apiKey").GetString()!);
+        // Read as a plain user (not an admin), so every GET evaluates the visibility predicate.
+        var reader = await (await admin.PostAsJsonAsync("/api/users", new { name = "Bench Reader", email = "reader@bench.example.com" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        using var client = Client(handler, address, reader.GetProperty("apiKey").GetString()!);
+
+        var seed = Stopwatch.StartNew();
+        var ids = await SeedAsync(api.Services.GetRequiredService<IEventStore>(), tenantId, adminId, contactCount);
+        await WaitAsync(async () => (await client.GetAsync($"/api/contacts/{ids[^1]}")).IsSuccessStatusCode &&
+                                    (await client.GetAsync($"/api/contacts/{ids[0]}")).IsSuccessStatusCode, "the contacts projection");
+        // Every projection (audit and dashboard too) must be idle, or the run measures the projector catching up.
+        await WaitAsync(async () =>
+        {
+            var status = await operatorClient.GetFromJsonAsync<JsonElement>("/api/ops/status");
+            return status.GetProperty("projections").EnumerateArray().All(p => p.GetProperty("lag").GetInt64() == 0);
+        }, "every projection to catch up");
+        Console.WriteLine($"seeded and projected {contactCount} contacts in {seed.Elapsed.TotalSeconds:F1} s");
+
+        await DriveAsync(client, ids, concurrency, TimeSpan.FromSeconds(warmup));
+        var run = await DriveAsync(client, ids, concurrency, TimeSpan.FromSeconds(seconds));
+        var rps = run.Ok / run.Elapsed.TotalSeconds;
+        var (p50, p95, p99, max) = (Percentile(run.Latencies, 0.50), Percentile(run.Latencies, 0.95), Percentile(run.Latencies, 0.99), run.Latencies[^1]);
+
+        Console.WriteLine();
+        Console.WriteLine($"{"measurement",-40} {"req/s",10} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"errors",7}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{"GET /api/contacts/{id}",-40} {rps,10:F0} {p50,8:F2} {p95,8:F2} {p99,8:F2} {max,8:F2} {run.Errors,7}"));
+        Console.WriteLine();
+        Console.WriteLine($"target: >= 5000 req/s with p99 < 20 ms -> {(rps >= 5000 && p99 < 20 ? "met" : "NOT met")}; total run {total.Elapsed.TotalSeconds:F0} s");
+        Console.WriteLine("BENCH_JSON " + JsonSerializer.Serialize(new
+        {
+            benchmark = "api",
+            endpoint = "GET /api/contacts/{id}",
+            contacts = contactCount,
+            concurrency,
+            seconds,
+            requests = run.Ok,
+            errors = run.Errors,
+            requestsPerSecond = Math.Round(rps),
+            p50Ms = Math.Round(p50, 2), p95Ms = Math.Round(p95, 2), p99Ms = Math.Round(p99, 2), maxMs = Math.Round(max, 2),
+        }));
+        await api.StopAsync();
+        await projector.StopAsync();
+        return run.Errors == 0 ? 0 : 1;
+    }
+
+    private static void Configure(WebApplicationBuilder builder, string cs, string operatorKey)
+    {
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:events"] = cs,
+            ["ContactSync:OperatorKey"] = operatorKey,
+            ["ContactSync:Api:RateLimitBurst"] = "1000000000",
+            ["ContactSync:Api:RateLimitPerSecond"] = "1000000000",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+    }
+
+    /// <summary>Contacts appended straight to the store (the seeding is not what is measured), 8 writers.</summary>
+    private static async Task<Guid[]> SeedAsync(IEventStore store, Guid tenantId, Guid ownerId, int count)
+    {
+        var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
+        var actor = Actor.ForUser(ownerId, "Bench Admin");
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+            {
+                var fields = new ContactFields
+                {
+                    Name = new PersonName($"Given{i}", null, $"Family{i}"),
+                    Emails = [new EmailAddress($"person{i}@bench.example.com", "work")],
+                    Phones = [new PhoneNumber($"+1 555 {i:D7}", "mobile", $"+1555{i:D7}")],
+                    Company = $"Company {i % 100}", JobTitle = "Engineer", Notes = "Seeded for the API benchmark.",
+                };
+                var created = new ContactEvent.ContactCreated(tenantId, ids[i], fields, ["bench", $"group{i % 10}"], ownerId, [],
+                    ContactVisibility.Company, actor, DateTimeOffset.UtcNow);
+                var (type, data) = DomainJson.Serialize(created);
+                await store.AppendToStreamAsync(new StreamName(StreamNames.Contact(ids[i])), ExpectedRevision.NoStream,
+                    [new EventData(Guid.CreateVersion7(), type, data)]);
+            }
+        }));
+        return ids;
+    }
+
+    private sealed record Run(long Ok, long Errors, TimeSpan Elapsed, double[] Latencies);
+
+    private static async Task<Run> DriveAsync(HttpClient client, Guid[] ids, int concurrency, TimeSpan duration)
+    {
+        var urls = ids.Select(id => $"/api/contacts/{id}").ToArray();
+        var stop = Stopwatch.StartNew();
+        var errors = 0L;
+        var loops = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(loop => Task.Run(async () =>
+        {
+            var latencies = new List<double>(200_000);
+            var random = new Random(loop);
+            while (stop.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var res = await client.GetAsync(urls[random.Next(urls.Length)], HttpCompletionOption.ResponseContentRead);
+                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (res.IsSuccessStatusCode) latencies.Add(elapsed);
+                else Interlocked.Increment(ref errors);
+            }
+            return latencies;
+        })));
+        var all = loops.SelectMany(l => l).ToArray();
+        Array.Sort(all);
+        return new Run(all.Length, errors, stop.Elapsed, all.Length == 0 ? [0] : all);
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private static HttpClient Client(HttpMessageHandler handler, Uri address, string key)
+    {
+        var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException($"Timed out waiting for {what}.");
+            await Task.Delay(100);
+        }
+    }
+
+    private static double Option(string[] args, string name, double fallback) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
