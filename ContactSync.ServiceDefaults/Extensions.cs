@@ -63,9 +63,10 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddSingleton(_ =>
         {
+            // Without an exporter nothing listens, so no span is recorded for nothing on hot paths.
             var tracing = Sdk.CreateTracerProviderBuilder()
                 .ConfigureResource(ConfigureResource)
-                .AddSource("Microsoft.AspNetCore", "System.Net.Http", "ContactSync.*")
+                .AddSource(useOtlp ? ["Microsoft.AspNetCore", "System.Net.Http", "ContactSync.*"] : [])
                 .SetSampler(alwaysSample ? new AlwaysOnSampler() : new ParentBasedSampler(new AlwaysOnSampler()));
             if (useOtlp) tracing.AddOtlpExporter();
             return tracing.Build();
@@ -74,7 +75,7 @@ public static class ServiceDefaultsExtensions
         {
             var metrics = Sdk.CreateMeterProviderBuilder()
                 .ConfigureResource(ConfigureResource)
-                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime", "ContactSync.*");
+                .AddMeter(useOtlp ? ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime", "ContactSync.*"] : []);
             if (useOtlp) metrics.AddOtlpExporter();
             return metrics.Build();
         });
