@@ -10,11 +10,13 @@ using ContactSync.Domain.Serialization;
 using ContactSync.EventStore;
 using ContactSync.Projector;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace ContactSync.Benchmarks.Api;
@@ -85,10 +87,23 @@ public static class ApiBenchmark
         var rps = run.Ok / run.Elapsed.TotalSeconds;
         var (p50, p95, p99, max) = (Percentile(run.Latencies, 0.50), Percentile(run.Latencies, 0.95), Percentile(run.Latencies, 0.99), run.Latencies[^1]);
 
+        // Baseline, same run and load generator: a bare Kestrel endpoint answering the same JSON body with no
+        // authentication, visibility or database: the ceiling of the HTTP stack on this machine.
+        var body = await client.GetStringAsync($"/api/contacts/{ids[0]}");
+        await using var bare = await StartBareServerAsync(body);
+        using var bareClient = Client(handler, new Uri(bare.Urls.First()), "unused");
+        await DriveAsync(bareClient, ids, concurrency, TimeSpan.FromSeconds(Math.Min(warmup, 3)));
+        var baseline = await DriveAsync(bareClient, ids, concurrency, TimeSpan.FromSeconds(seconds));
+        var baseRps = baseline.Ok / baseline.Elapsed.TotalSeconds;
+        var baseP99 = Percentile(baseline.Latencies, 0.99);
+
         Console.WriteLine();
         Console.WriteLine($"{"measurement",-40} {"req/s",10} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"errors",7}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"GET /api/contacts/{id}",-40} {rps,10:F0} {p50,8:F2} {p95,8:F2} {p99,8:F2} {max,8:F2} {run.Errors,7}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{"baseline: bare Kestrel, same body",-40} {baseRps,10:F0} {Percentile(baseline.Latencies, 0.50),8:F2} {Percentile(baseline.Latencies, 0.95),8:F2} {baseP99,8:F2} {baseline.Latencies[^1],8:F2} {baseline.Errors,7}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"API / baseline: {rps / baseRps:P0} of the bare HTTP stack's requests/s"));
         Console.WriteLine();
         Console.WriteLine($"target: >= 5000 req/s with p99 < 20 ms -> {(rps >= 5000 && p99 < 20 ? "met" : "NOT met")}; total run {total.Elapsed.TotalSeconds:F0} s");
         Console.WriteLine("BENCH_JSON " + JsonSerializer.Serialize(new
@@ -102,10 +117,24 @@ public static class ApiBenchmark
             errors = run.Errors,
             requestsPerSecond = Math.Round(rps),
             p50Ms = Math.Round(p50, 2), p95Ms = Math.Round(p95, 2), p99Ms = Math.Round(p99, 2), maxMs = Math.Round(max, 2),
+            baselineRequestsPerSecond = Math.Round(baseRps),
+            baselineP99Ms = Math.Round(baseP99, 2),
+            ratioToBaseline = Math.Round(rps / baseRps, 3),
         }));
         await api.StopAsync();
         await projector.StopAsync();
         return run.Errors == 0 ? 0 : 1;
+    }
+
+    private static async Task<WebApplication> StartBareServerAsync(string body)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapGet("/api/contacts/{id}", (string id) => Results.Text(body, "application/json"));
+        await app.StartAsync();
+        return app;
     }
 
     private static void Configure(WebApplicationBuilder builder, string cs, string operatorKey)
