@@ -57,13 +57,7 @@ public static class PeopleBatchEndpoints
             writer.WriteStartArray("createdPeople");
             foreach (var person in created)
             {
-                writer.WriteStartObject();
-                writer.WriteString("requestedResourceName", person.ResourceName);
-                writer.WriteNumber("httpStatusCode", 200);
-                PeopleReadEndpoints.WritePerson(writer, "person", person, mask);
-                writer.WriteStartObject("status");
-                writer.WriteEndObject();
-                writer.WriteEndObject();
+                WritePersonResponse(writer, null, person, mask);
             }
             writer.WriteEndArray();
         });
@@ -95,17 +89,24 @@ public static class PeopleBatchEndpoints
             writer.WriteStartObject("updateResult");
             foreach (var person in updated)
             {
-                writer.WriteStartObject(person.ResourceName);
-                writer.WriteString("requestedResourceName", person.ResourceName);
-                writer.WriteNumber("httpStatusCode", 200);
-                PeopleReadEndpoints.WritePerson(writer, "person", person, mask);
-                writer.WriteStartObject("status");
-                writer.WriteEndObject();
-                writer.WriteEndObject();
+                WritePersonResponse(writer, person.ResourceName, person, mask);
             }
             writer.WriteEndObject();
         });
         return null;
+    }
+
+    /// <summary>A successful <c>PersonResponse</c> (batch create and update answer one per contact).</summary>
+    private static void WritePersonResponse(Utf8JsonWriter writer, string? propertyName, StoredPerson person, PersonFields mask)
+    {
+        if (propertyName is null) writer.WriteStartObject();
+        else writer.WriteStartObject(propertyName);
+        writer.WriteString("requestedResourceName", person.ResourceName);
+        writer.WriteNumber("httpStatusCode", 200);
+        PeopleReadEndpoints.WritePerson(writer, "person", person, mask);
+        writer.WriteStartObject("status");
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     private static async Task<GoogleError?> BatchDelete(HttpContext context, GoogleSandbox google, GoogleAccount account, JsonElement body)
