@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ContactSync.Sandbox.Control;
 using ContactSync.Sandbox.Graph.Http;
 
 namespace ContactSync.Sandbox.Graph.Batch;
@@ -8,9 +9,10 @@ namespace ContactSync.Sandbox.Graph.Batch;
 /// JSON batching (providers.md B8): at most 20 requests with unique ids, run one at a time (Outlook allows at
 /// most 4 in parallel, so sequential is within the contract) in an order that honours <c>dependsOn</c>.
 /// Dependents of a failed request get 424. Each item passes the fault settings on its own, so one item can
-/// be throttled (429) while the others succeed.
+/// be throttled (429) while the others succeed, and is counted in the sandbox statistics on its own
+/// (endpoint <c>"$batch item METHOD"</c>), so the faults injected into items show in <c>/_sandbox/stats</c>.
 /// </summary>
-public sealed class BatchHandler(GraphRouter router)
+public sealed class BatchHandler(GraphRouter router, SandboxControl control)
 {
     public const int MaxRequests = 20;
 
@@ -33,6 +35,7 @@ public sealed class BatchHandler(GraphRouter router)
             else
                 response = (await router.DispatchAsync(ToRequest(batch, item), ct)).Response;
             results[item.Id] = (item, response);
+            control.Record(GraphSandbox.ProviderName, $"$batch item {item.Method}", response.Status);
         }
 
         return GraphResponse.Json(200, w =>

@@ -51,6 +51,13 @@ public sealed class GraphFaultTests(GraphSandboxFixture sandbox) : IClassFixture
         Assert.Contains(200, statuses);
         var throttled = batch["responses"]!.AsArray().First(r => r!["status"]!.GetValue<int>() == 429)!;
         Assert.Equal("1", throttled["headers"]!["Retry-After"]!.GetValue<string>());
+
+        var stats = JsonNode.Parse(await sandbox.Http.GetStringAsync("_sandbox/stats"))!["items"]!.AsArray();
+        long Counted(int status) => stats.Where(i => i!["provider"]!.GetValue<string>() == "microsoft" &&
+                i["endpoint"]!.GetValue<string>() == "$batch item GET" && i["status"]!.GetValue<int>() == status)
+            .Sum(i => i!["count"]!.GetValue<long>());
+        Assert.True(Counted(429) >= statuses.Count(s => s == 429), "throttled batch items are not in the stats");
+        Assert.True(Counted(200) >= statuses.Count(s => s == 200), "successful batch items are not in the stats");
     }
 
     [Fact]
