@@ -15,8 +15,15 @@ namespace ContactSync.Api.Auth;
 public sealed class ApiKeyAuthenticator(ReadModelDb db, IOptions<ApiOptions> options, IOptions<OperatorOptions> operatorOptions)
     : IDisposable
 {
+    // The strict ancestors of the user's role come with the caller: a role's parent is fixed when it is created, so
+    // they are as fresh as the cached role itself, and contact reads need no recursive query of their own.
     private const string LookupSql = """
-        SELECT k.hash, u.tenant_id, u.user_id, u.name, u.role_id, u.is_admin
+        SELECT k.hash, u.tenant_id, u.user_id, u.name, u.role_id, u.is_admin, ARRAY(
+                 WITH RECURSIVE anc(role_id) AS (
+                   SELECT r.parent_id FROM rm.roles r WHERE r.role_id = u.role_id AND r.tenant_id = u.tenant_id AND r.parent_id IS NOT NULL
+                   UNION
+                   SELECT r.parent_id FROM rm.roles r JOIN anc ON r.role_id = anc.role_id WHERE r.parent_id IS NOT NULL)
+                 SELECT role_id FROM anc)
           FROM rm.api_keys k
           JOIN rm.users u ON u.user_id = k.user_id AND u.tenant_id = k.tenant_id
          WHERE k.key_id = $1 AND k.revoked_at IS NULL AND u.active
@@ -49,7 +56,10 @@ public sealed class ApiKeyAuthenticator(ReadModelDb db, IOptions<ApiOptions> opt
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = keyId.ToString("D") });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return new Entry("", null);
-        var caller = new Caller(r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetGuid(4), r.GetBoolean(5), false);
+        var caller = new Caller(r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetGuid(4), r.GetBoolean(5), false)
+        {
+            RoleAncestors = r.GetFieldValue<Guid[]>(6),
+        };
         return new Entry(r.GetString(0), caller);
     }
 

@@ -15,27 +15,19 @@ namespace ContactSync.Api.Contacts;
 /// </summary>
 public sealed class ContactReads(ReadModelDb db)
 {
-    // Strict ancestors of the viewer's role: "owner-role-and-below" reaches a viewer whose role is below the owner's.
-    private const string Ancestors = """
-        WITH RECURSIVE anc(role_id) AS (
-          SELECT r.parent_id FROM rm.roles r WHERE r.role_id = $3 AND r.tenant_id = $1 AND r.parent_id IS NOT NULL
-          UNION
-          SELECT r.parent_id FROM rm.roles r JOIN anc ON r.role_id = anc.role_id WHERE r.parent_id IS NOT NULL)
-        """;
-
     private const string Visible = """
         (c.owner_id = $2 OR c.visibility = 'company'
          OR (c.visibility <> 'owner' AND $2 = ANY(c.follower_ids))
          OR (c.visibility IN ('owner-role', 'owner-role-and-below') AND o.role_id = $3)
-         OR (c.visibility = 'owner-role-and-below' AND o.role_id IN (SELECT role_id FROM anc)))
+         OR (c.visibility = 'owner-role-and-below' AND o.role_id = ANY($4)))
         """;
 
     private static readonly string ByIdForAdmin =
-        "SELECT c.state FROM rm.contacts c WHERE c.tenant_id = $1 AND c.contact_id = $4 AND (NOT c.deleted OR $5)";
+        "SELECT c.state FROM rm.contacts c WHERE c.tenant_id = $1 AND c.contact_id = $5 AND (NOT c.deleted OR $6)";
 
-    private static readonly string ByIdForUser = Ancestors + """
+    private static readonly string ByIdForUser = """
         SELECT c.state FROM rm.contacts c LEFT JOIN rm.users o ON o.user_id = c.owner_id
-         WHERE c.tenant_id = $1 AND c.contact_id = $4 AND (NOT c.deleted OR $5) AND
+         WHERE c.tenant_id = $1 AND c.contact_id = $5 AND (NOT c.deleted OR $6) AND
         """ + Visible;
 
     public async Task<Contact?> GetAsync(Caller caller, Guid id, bool includeDeleted, CancellationToken ct)
@@ -53,17 +45,17 @@ public sealed class ContactReads(ReadModelDb db)
     /// <summary>Visible contacts in id order (ids are time-ordered UUIDv7), one more than the limit to detect a next page.</summary>
     public async Task<List<Contact>> ListAsync(Caller caller, Query q, CancellationToken ct)
     {
-        var sql = new StringBuilder(caller.IsAdmin ? "" : Ancestors);
+        var sql = new StringBuilder();
         sql.Append("SELECT c.state FROM rm.contacts c LEFT JOIN rm.users o ON o.user_id = c.owner_id WHERE c.tenant_id = $1");
         if (!caller.IsAdmin) sql.Append(" AND ").Append(Visible);
         sql.Append("""
-             AND (NOT c.deleted OR $4)
-             AND ($5::text IS NULL OR c.search LIKE $5 ESCAPE '\')
-             AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM unnest(c.tags) t WHERE lower(t) = $6))
-             AND ($7::uuid IS NULL OR c.owner_id = $7)
-             AND ($8::uuid IS NULL OR EXISTS (SELECT 1 FROM rm.list_members m WHERE m.list_id = $8 AND m.contact_id = c.contact_id))
-             AND ($9::uuid IS NULL OR c.contact_id > $9)
-            ORDER BY c.contact_id LIMIT $10
+             AND (NOT c.deleted OR $5)
+             AND ($6::text IS NULL OR c.search LIKE $6 ESCAPE '\')
+             AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM unnest(c.tags) t WHERE lower(t) = $7))
+             AND ($8::uuid IS NULL OR c.owner_id = $8)
+             AND ($9::uuid IS NULL OR EXISTS (SELECT 1 FROM rm.list_members m WHERE m.list_id = $9 AND m.contact_id = c.contact_id))
+             AND ($10::uuid IS NULL OR c.contact_id > $10)
+            ORDER BY c.contact_id LIMIT $11
             """);
         await using var cmd = db.CreateCommand(sql.ToString());
         AddViewer(cmd, caller);
@@ -80,12 +72,14 @@ public sealed class ContactReads(ReadModelDb db)
         return list;
     }
 
-    // $1 tenant, $2 viewer, $3 viewer's role: the same positions in every statement (unused ones are harmless).
+    // $1 tenant, $2 viewer, $3 viewer's role, $4 its ancestors: the same positions in every statement (unused ones
+    // are harmless).
     private static void AddViewer(NpgsqlCommand cmd, Caller caller)
     {
         cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.TenantId });
         cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.UserId });
         cmd.Parameters.Add(Nullable(NpgsqlDbType.Uuid, caller.RoleId));
+        cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = caller.RoleAncestors });
     }
 
     private static Contact Read(NpgsqlDataReader r) =>

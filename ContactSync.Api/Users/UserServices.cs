@@ -32,6 +32,8 @@ public sealed record UserServices(
         var result = await EventStreams.AppendAsync(Store, StreamNames.User(id), state.Version, events, ct);
         Keys.ForgetAll();
         await Http.AfterWriteAsync(result.LogPosition, ProjectionNames.Directory);
+        // Again once the directory has the change: a request in between may have cached the user as it was.
+        Keys.ForgetAll();
         return current;
     }
 
