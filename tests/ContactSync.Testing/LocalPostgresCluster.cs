@@ -59,6 +59,10 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         Host = "127.0.0.1", Port = Port, Username = SuperUser, Database = "postgres", Pooling = true,
     }.ConnectionString;
 
+    /// <summary>The superuser's connection string over the server's Unix-domain socket: what a service on the same
+    /// machine uses, sparing both sides the loopback TCP stack.</summary>
+    public string SocketConnectionString => new NpgsqlConnectionStringBuilder(AdminConnectionString) { Host = SocketDirectory }.ConnectionString;
+
     public string ConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database }.ConnectionString;
 
