@@ -4,7 +4,7 @@ namespace ContactSync.Benchmarks;
 
 /// <summary>
 /// The PostgreSQL server of a benchmark run: the one named by an environment variable, or a private cluster in a
-/// temporary directory, stopped and deleted at the end.
+/// temporary directory, stopped and deleted at the end, reached over its Unix-domain socket unless <c>--tcp</c>.
 /// </summary>
 internal sealed class BenchmarkServer : IAsyncDisposable
 {
@@ -22,7 +22,7 @@ internal sealed class BenchmarkServer : IAsyncDisposable
     public string AdminConnectionString { get; }
     public string Description { get; }
 
-    public static async Task<BenchmarkServer> StartAsync(string environmentVariable, IReadOnlyDictionary<string, string> settings)
+    public static async Task<BenchmarkServer> StartAsync(string environmentVariable, IReadOnlyDictionary<string, string> settings, bool tcp)
     {
         if (Environment.GetEnvironmentVariable(environmentVariable) is { Length: > 0 } external)
             return new BenchmarkServer(external, $"external server from {environmentVariable}", null, null);
@@ -31,7 +31,9 @@ internal sealed class BenchmarkServer : IAsyncDisposable
         await cluster.StartAsync();
         cluster.StopWhenProcessExits(Environment.ProcessId, directory);
         var described = string.Join(", ", settings.Select(kv => $"{kv.Key}={kv.Value}"));
-        return new BenchmarkServer(cluster.AdminConnectionString, $"private cluster ({described})", cluster, directory);
+        // Over the Unix-domain socket, as the AppHost connects its services; --tcp measures loopback TCP instead.
+        var (connectionString, transport) = tcp ? (cluster.AdminConnectionString, "loopback TCP") : (cluster.SocketConnectionString, "Unix socket");
+        return new BenchmarkServer(connectionString, $"private cluster ({described}) over {transport}", cluster, directory);
     }
 
     public async Task<string> CreateDatabaseAsync(string name)

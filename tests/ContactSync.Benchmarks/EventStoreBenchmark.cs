@@ -36,7 +36,7 @@ public static partial class EventStoreBenchmark
         if (args.Contains("--async-commit")) settings["synchronous_commit"] = "off";
         var phase = TimeSpan.FromSeconds(seconds);
         var total = Stopwatch.StartNew();
-        await using var server = await BenchmarkServer.StartAsync(EnvironmentVariable, settings);
+        await using var server = await BenchmarkServer.StartAsync(EnvironmentVariable, settings, args.Contains("--tcp"));
         Console.WriteLine($"PostgreSQL: {server.Description}; {Writers} writers, {StreamCount} streams, {seconds} s per append phase");
 
         var storeCs = await server.CreateDatabaseAsync("bench_store");

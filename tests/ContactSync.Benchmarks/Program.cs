@@ -17,5 +17,6 @@ static int Usage()
     Console.Error.WriteLine("  api                                         GET /api/contacts/{id} throughput and latency (loopback load)");
     Console.Error.WriteLine("  rebuild [--events N] [--batch N]            full rebuild of the contacts projection (default 1,000,000 events)");
     Console.Error.WriteLine("  sandbox                                     People API list and write throughput of the sandbox");
+    Console.Error.WriteLine("eventstore, api and rebuild reach PostgreSQL over its Unix-domain socket; --tcp uses loopback TCP.");
     return 2;
 }

@@ -40,14 +40,14 @@ public static class ApiBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = Option(args, "--seconds", 15.0);
-        var warmup = Option(args, "--warmup", 8.0);
+        var warmup = Option(args, "--warmup", 4.0);
         var concurrency = (int)Option(args, "--concurrency", 32);
         var contactCount = (int)Option(args, "--contacts", 10_000);
         var total = Stopwatch.StartNew();
         // The load generator shares the process: its own client-side tracing and header propagation are not what is measured.
         AppContext.SetSwitch("System.Net.Http.EnableActivityPropagation", false);
 
-        await using var server = await BenchmarkServer.StartAsync(EnvironmentVariable, ServerSettings);
+        await using var server = await BenchmarkServer.StartAsync(EnvironmentVariable, ServerSettings, args.Contains("--tcp"));
         var cs = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync("bench_api")) { MaxPoolSize = (int)Option(args, "--pool", 16), MaxAutoPrepare = 32, AutoPrepareMinUsages = 2 }.ConnectionString;
         var operatorKey = "operator-" + Guid.NewGuid().ToString("N");
         await using var projector = ProjectorApp.Build([], b => Configure(b, cs, operatorKey));
@@ -68,7 +68,8 @@ public static class ApiBenchmark
         // Read as a plain user (not an admin), so every GET evaluates the visibility predicate.
         var reader = await (await admin.PostAsJsonAsync("/api/users", new { name = "Bench Reader", email = "reader@bench.example.com" }))
             .Content.ReadFromJsonAsync<JsonElement>();
-        using var client = Client(handler, address, reader.GetProperty("apiKey").GetString()!);
+        var readerKey = reader.GetProperty("apiKey").GetString()!;
+        using var client = Client(handler, address, readerKey);
 
         var seed = Stopwatch.StartNew();
         var ids = await SeedAsync(api.Services.GetRequiredService<IEventStore>(), tenantId, adminId, contactCount);
@@ -82,8 +83,9 @@ public static class ApiBenchmark
         }, "every projection to catch up");
         Console.WriteLine($"seeded and projected {contactCount} contacts in {seed.Elapsed.TotalSeconds:F1} s");
 
-        await DriveAsync(client, ids, concurrency, TimeSpan.FromSeconds(warmup));
-        var run = await DriveAsync(client, ids, concurrency, TimeSpan.FromSeconds(seconds));
+        var paths = ids.Select(id => $"/api/contacts/{id}").ToArray();
+        await WarmUpAsync("API", () => RawHttpLoad.DriveAsync(address, readerKey, paths, concurrency, TimeSpan.FromSeconds(warmup)));
+        var run = await RawHttpLoad.DriveAsync(address, readerKey, paths, concurrency, TimeSpan.FromSeconds(seconds));
         var rps = run.Ok / run.Elapsed.TotalSeconds;
         var (p50, p95, p99, max) = (Percentile(run.Latencies, 0.50), Percentile(run.Latencies, 0.95), Percentile(run.Latencies, 0.99), run.Latencies[^1]);
 
@@ -91,9 +93,9 @@ public static class ApiBenchmark
         // authentication, visibility or database: the ceiling of the HTTP stack on this machine.
         var body = await client.GetStringAsync($"/api/contacts/{ids[0]}");
         await using var bare = await StartBareServerAsync(body);
-        using var bareClient = Client(handler, new Uri(bare.Urls.First()), "unused");
-        await DriveAsync(bareClient, ids, concurrency, TimeSpan.FromSeconds(Math.Min(warmup, 3)));
-        var baseline = await DriveAsync(bareClient, ids, concurrency, TimeSpan.FromSeconds(seconds));
+        var bareAddress = new Uri(bare.Urls.First());
+        await WarmUpAsync("baseline", () => RawHttpLoad.DriveAsync(bareAddress, null, paths, concurrency, TimeSpan.FromSeconds(warmup)));
+        var baseline = await RawHttpLoad.DriveAsync(bareAddress, null, paths, concurrency, TimeSpan.FromSeconds(seconds));
         var baseRps = baseline.Ok / baseline.Elapsed.TotalSeconds;
         var baseP99 = Percentile(baseline.Latencies, 0.99);
 
@@ -110,6 +112,7 @@ public static class ApiBenchmark
         {
             benchmark = "api",
             endpoint = "GET /api/contacts/{id}",
+            postgres = args.Contains("--tcp") ? "loopback TCP" : "Unix socket",
             contacts = contactCount,
             concurrency,
             seconds,
@@ -177,30 +180,26 @@ public static class ApiBenchmark
         return ids;
     }
 
-    private sealed record Run(long Ok, long Errors, TimeSpan Elapsed, double[] Latencies);
-
-    private static async Task<Run> DriveAsync(HttpClient client, Guid[] ids, int concurrency, TimeSpan duration)
+    /// <summary>
+    /// Warm-up rounds until the rate stops rising (two rounds in a row no more than 5% above the best before; at most 20 rounds): the first
+    /// seconds of a fresh process run tier-0 code and fill caches while the JIT competes for the same two cores, and a
+    /// fixed warm-up sometimes ended before that was over (a first measured round at half the steady rate).
+    /// </summary>
+    private static async Task WarmUpAsync(string what, Func<Task<RawHttpLoad.Run>> round)
     {
-        var urls = ids.Select(id => $"/api/contacts/{id}").ToArray();
-        var stop = Stopwatch.StartNew();
-        var errors = 0L;
-        var loops = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(loop => Task.Run(async () =>
+        var best = 0.0;
+        var flat = 0;
+        var rates = new List<string>();
+        for (var i = 0; i < 20 && flat < 2; i++)
         {
-            var latencies = new List<double>(200_000);
-            var random = new Random(loop);
-            while (stop.Elapsed < duration)
-            {
-                var started = Stopwatch.GetTimestamp();
-                using var res = await client.GetAsync(urls[random.Next(urls.Length)], HttpCompletionOption.ResponseContentRead);
-                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (res.IsSuccessStatusCode) latencies.Add(elapsed);
-                else Interlocked.Increment(ref errors);
-            }
-            return latencies;
-        })));
-        var all = loops.SelectMany(l => l).ToArray();
-        Array.Sort(all);
-        return new Run(all.Length, errors, stop.Elapsed, all.Length == 0 ? [0] : all);
+            var r = await round();
+            var rate = r.Ok / r.Elapsed.TotalSeconds;
+            rates.Add(rate.ToString("F0", CultureInfo.InvariantCulture));
+            if (r.Errors > 0) throw new InvalidOperationException($"{r.Errors} failed requests while warming up the {what}.");
+            flat = rate > best * 1.05 ? 0 : flat + 1;
+            best = Math.Max(best, rate);
+        }
+        Console.WriteLine($"warm-up of the {what} (req/s per round): {string.Join(", ", rates)}");
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];

@@ -31,7 +31,7 @@ public static class RebuildBenchmark
         {
             ["shared_buffers"] = "512MB", ["max_wal_size"] = "8GB", ["checkpoint_timeout"] = "30min", ["synchronous_commit"] = "off",
         };
-        await using var server = await BenchmarkServer.StartAsync(EnvironmentVariable, settings);
+        await using var server = await BenchmarkServer.StartAsync(EnvironmentVariable, settings, args.Contains("--tcp"));
         var cs = await server.CreateDatabaseAsync("bench_rebuild");
         await using var dataSource = NpgsqlDataSource.Create(cs);
         await PostgresEventStoreSchema.EnsureAsync(dataSource);
