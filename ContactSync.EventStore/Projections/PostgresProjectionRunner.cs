@@ -1,4 +1,5 @@
 using ContactSync.EventStore.Postgres;
+using ContactSync.EventStore.Subscriptions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -108,44 +109,75 @@ public sealed class PostgresProjectionRunner(
     {
         var position = await LoadCheckpointAsync(ct);
         Position = position;
-        while (true)
+        // While catching up, the next page is read on another connection as this one is applied: the two halves of a
+        // batch (PostgreSQL reading $all, this process folding and writing) overlap instead of taking turns. Events
+        // below the safe horizon never change, so a page read ahead is the page the batch's transaction would read.
+        (Position From, Task<AllPage> Page)? ahead = null;
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            // Lost the session lock's connection: give up ownership and compete again.
-            if (lockConn.FullState != System.Data.ConnectionState.Open) return;
-            var wakeUp = store.Signal.NextAsync();
-            bool isEnd;
-            // Connection and transaction are disposed exactly once, before waiting: Npgsql reuses a connector's
-            // transaction object, so a second dispose after the connector went back to the pool would roll back
-            // whatever transaction another caller has open on it.
-            await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
-            await using (var tx = await conn.BeginTransactionAsync(ct))
+            while (true)
             {
-                var page = await PostgresEventStore.ReadPageAsync(conn, tx, position, _options.BatchSize, projection.Filter, ct);
-                Head = page.Head;
-                if (page.ScannedTo > position)
+                ct.ThrowIfCancellationRequested();
+                // Lost the session lock's connection: give up ownership and compete again.
+                if (lockConn.FullState != System.Data.ConnectionState.Open) return;
+                var wakeUp = store.Signal.NextAsync();
+                bool isEnd;
+                // Connection and transaction are disposed exactly once, before waiting: Npgsql reuses a connector's
+                // transaction object, so a second dispose after the connector went back to the pool would roll back
+                // whatever transaction another caller has open on it.
+                await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+                await using (var tx = await conn.BeginTransactionAsync(ct))
                 {
-                    if (page.Events.Count > 0) await projection.ApplyAsync(conn, tx, page.Events, ct);
-                    if (!await MoveCheckpointAsync(conn, tx, position, page.ScannedTo, ct))
-                        throw new ProjectionFencedException();
-                    await tx.CommitAsync(ct);
-                    position = page.ScannedTo;
-                    Position = position;
-                    _lastError = null;
+                    AllPage page;
+                    if (ahead is { } next && next.From == position) page = await next.Page;
+                    else
+                    {
+                        if (ahead is { } stale) await SettleAsync(stale.Page);
+                        page = await PostgresEventStore.ReadPageAsync(conn, tx, position, _options.BatchSize, projection.Filter, ct);
+                    }
+                    ahead = null;
+                    Head = page.Head;
+                    if (!page.IsEnd) ahead = (page.ScannedTo, ReadAheadAsync(page.ScannedTo, ct));
+                    if (page.ScannedTo > position)
+                    {
+                        if (page.Events.Count > 0) await projection.ApplyAsync(conn, tx, page.Events, ct);
+                        if (!await MoveCheckpointAsync(conn, tx, position, page.ScannedTo, ct))
+                            throw new ProjectionFencedException();
+                        await tx.CommitAsync(ct);
+                        position = page.ScannedTo;
+                        Position = position;
+                        _lastError = null;
+                    }
+                    isEnd = page.IsEnd;
                 }
-                isEnd = page.IsEnd;
-            }
-            _state = isEnd ? ProjectionState.Live : ProjectionState.CatchingUp;
-            if (!isEnd) continue;
-            try
-            {
-                await wakeUp.WaitAsync(_options.IdlePoll, ct);
-            }
-            catch (TimeoutException)
-            {
-                // Fallback poll.
+                _state = isEnd ? ProjectionState.Live : ProjectionState.CatchingUp;
+                if (!isEnd) continue;
+                try
+                {
+                    await wakeUp.WaitAsync(_options.IdlePoll, ct);
+                }
+                catch (TimeoutException)
+                {
+                    // Fallback poll.
+                }
             }
         }
+        finally
+        {
+            // A batch that failed leaves its read-ahead behind: let it finish (its error is the batch's to report) so
+            // that its connection is back in the pool before ownership is given up.
+            if (ahead is { } pending) await SettleAsync(pending.Page);
+        }
+    }
+
+    /// <summary>Waits for a read-ahead that will not be used, observing (and dropping) its error.</summary>
+    private static Task SettleAsync(Task page) => page.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+        TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private async Task<AllPage> ReadAheadAsync(Position after, CancellationToken ct)
+    {
+        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
+        return await PostgresEventStore.ReadPageAsync(conn, null, after, _options.BatchSize, projection.Filter, ct);
     }
 
     private async Task<bool> TryLockAsync(NpgsqlConnection conn, CancellationToken ct)

@@ -155,4 +155,35 @@ public sealed class ProjectionRunnerTests(PostgresFixture postgres)
         await stop.CancelAsync();
         await run;
     }
+    [Fact]
+    public async Task Batches_that_fail_during_a_catch_up_with_read_ahead_are_retried_and_nothing_is_applied_twice()
+    {
+        await using var db = await PostgresStoreScope.CreateAsync(postgres);
+        await AppliedLogProjection.CreateTableAsync(db.DataSource, "applied");
+        for (var i = 0; i < 10; i++) await db.Store.AppendToStreamAsync(NewStream(), ExpectedRevision.NoStream, Events(100));
+        var attempts = 0;
+        var failures = 0;
+        // Every third batch attempt fails after writing, while the next page is being read ahead.
+        var projection = new AppliedLogProjection("applied", (_, _) =>
+        {
+            if (++attempts % 3 != 0) return Task.CompletedTask;
+            failures++;
+            throw new InvalidOperationException("read model unavailable");
+        });
+        var runner = new PostgresProjectionRunner(db.Store, "log-v1", projection,
+            FastOptions with { FaultRetry = TimeSpan.FromMilliseconds(10) });
+        using var stop = new CancellationTokenSource();
+        var run = runner.RunAsync(stop.Token);
+
+        var head = await db.Store.GetHeadPositionAsync();
+        await Eventually.HoldsAsync(() => runner.Position == head, () => $"the runner caught up ({runner.State}, {runner.Position})");
+        await stop.CancelAsync();
+        await run;
+        Assert.True(failures >= 4, $"only {failures} batches failed");
+        Assert.Equal((1000L, 1000L), await AppliedLogProjection.CountAsync(db.DataSource, "applied"));
+        // Every read-ahead was awaited: no connection of the store is left busy.
+        await using var busy = db.DataSource.CreateCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()");
+        Assert.Equal(0L, (long)(await busy.ExecuteScalarAsync())!);
+    }
 }
