@@ -4,6 +4,7 @@ using System.Text.Json;
 using ContactSync.EventStore;
 using ContactSync.EventStore.Postgres;
 using ContactSync.EventStore.Projections;
+using ContactSync.Projector;
 using ContactSync.Projector.Contacts;
 using ContactSync.Projector.Hosting;
 using ContactSync.Projector.Projections;
@@ -25,7 +26,7 @@ public static class RebuildBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var events = Option(args, "--events") ?? 1_000_000;
-        var batch = Option(args, "--batch") ?? 5_000;
+        var batch = Option(args, "--batch") ?? new ProjectorOptions().BatchSize;
         var contacts = Math.Max(1, events / 10);
         var settings = new Dictionary<string, string>
         {
