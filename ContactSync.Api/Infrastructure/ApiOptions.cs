@@ -20,6 +20,11 @@ public sealed class ApiOptions
     [Range(0, 3600)]
     public int KeyCacheSeconds { get; set; } = 10;
 
+    /// <summary>Age after which a user's e-mail reservation whose holder does not have the address is taken over (a
+    /// process stopped between reserving and writing the user); longer than any request takes.</summary>
+    [Range(0, 86_400)]
+    public int EmailReservationStaleSeconds { get; set; } = 60;
+
     /// <summary>Per-tenant token bucket: burst size.</summary>
     [Range(1, int.MaxValue)]
     public int RateLimitBurst { get; set; } = 2000;

@@ -42,7 +42,7 @@ public sealed record UserServices(
         Guid tenantId, string name, string email, Guid? roleId, bool isAdmin, IReadOnlyList<string> permissions, Actor actor, CancellationToken ct)
     {
         var id = Guid.CreateVersion7();
-        if (!await EmailReservations.TryReserveAsync(Store, tenantId, id, email, ct)) return null;
+        if (!await ReserveEmailAsync(tenantId, id, email, ct)) return null;
         var key = ApiKeyMaterial.Create();
         var now = Time.GetUtcNow();
         var created = false;
@@ -60,4 +60,8 @@ public sealed record UserServices(
     }
 
     public int WriteAttempts => Options.Value.WriteAttempts;
+
+    public Task<bool> ReserveEmailAsync(Guid tenantId, Guid userId, string email, CancellationToken ct) =>
+        EmailReservations.TryReserveAsync(Store, tenantId, userId, email,
+            TimeSpan.FromSeconds(Options.Value.EmailReservationStaleSeconds), Time.GetUtcNow(), ct);
 }

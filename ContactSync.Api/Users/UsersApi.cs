@@ -75,7 +75,7 @@ public static class UsersApi
             if (!state.Exists || state.TenantId != caller.TenantId) return Problems.NotFound("The user does not exist.");
             var now = s.Time.GetUtcNow();
             var newEmail = patch.Email.HasValue && !string.Equals(patch.Email.Value, state.Email, StringComparison.OrdinalIgnoreCase) ? patch.Email.Value : null;
-            if (newEmail is not null && !await EmailReservations.TryReserveAsync(s.Store, caller.TenantId, id, newEmail, ct))
+            if (newEmail is not null && !await s.ReserveEmailAsync(caller.TenantId, id, newEmail, ct))
                 return EmailReservations.TakenProblem();
             var done = false;
             try

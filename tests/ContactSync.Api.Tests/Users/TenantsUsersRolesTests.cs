@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using ContactSync.Api.Tests.Support;
+using ContactSync.Api.Users;
+using ContactSync.EventStore.Postgres;
+using Npgsql;
 using static ContactSync.Api.Tests.Support.TestApi;
 
 namespace ContactSync.Api.Tests.Users;
@@ -26,6 +29,32 @@ public sealed class TenantsUsersRolesTests(ApiFixture api)
         await ValidationAsync(await api.Operator.PostAsJsonAsync("/api/tenants", new { name = " ", admin = new { name = "", email = "nope" } }),
             "name", "admin.name", "admin.email");
         await ProblemAsync(await api.Operator.PostAsJsonAsync("/api/tenants", new { name = 5 }), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task An_email_reservation_left_by_a_stopped_process_is_taken_over_once_stale_but_a_users_own_never()
+    {
+        var t = await api.NewTenantAsync();
+        var email = Email();
+        // What a process that stopped between reserving the address and writing the user leaves behind.
+        await using (var dataSource = NpgsqlDataSource.Create(api.ConnectionString))
+        {
+            var store = new PostgresEventStore(dataSource);
+            Assert.True(await EmailReservations.TryReserveAsync(store, t.TenantId, Guid.CreateVersion7(), email,
+                TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow, CancellationToken.None));
+        }
+        // Still fresh: the request that reserved it may be writing its user right now.
+        var fresh = await ProblemAsync(await t.Admin.PostAsJsonAsync("/api/users", new { name = "Blocked", email }), HttpStatusCode.Conflict);
+        Assert.Equal("user.email-taken", fresh.GetProperty("code").GetString());
+
+        // An instance for which every reservation is stale at once takes it over: its holder never became a user.
+        using var eager = api.Client(await api.StartApiAsync(new() { ["ContactSync:Api:EmailReservationStaleSeconds"] = "0" }), t.AdminKey);
+        var created = await ReadAsync(await eager.PostAsJsonAsync("/api/users", new { name = "Taken over", email }), HttpStatusCode.Created);
+        Assert.Equal(email, created.GetProperty("user").GetProperty("email").GetString());
+        // A user who has the address keeps it, however old the reservation.
+        await ProblemAsync(await eager.PostAsJsonAsync("/api/users", new { name = "Second", email = email.ToUpperInvariant() }), HttpStatusCode.Conflict);
+        var changer = await api.NewUserAsync(t);
+        await ProblemAsync(await eager.PatchJsonAsync($"/api/users/{changer.UserId}", new { email }), HttpStatusCode.Conflict);
     }
 
     [Fact]
