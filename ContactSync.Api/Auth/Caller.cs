@@ -11,7 +11,7 @@ public sealed record Caller(Guid TenantId, Guid UserId, string Name, Guid? RoleI
 {
     public static readonly Caller Operator = new(Guid.Empty, Guid.Empty, "operator", null, false, true);
 
-    /// <summary>The strict ancestors of <see cref="RoleId"/> in the tenant's role tree, nearest first.</summary>
+    /// <summary>The strict ancestors of <see cref="RoleId"/> in the tenant's role tree (in no particular order).</summary>
     public Guid[] RoleAncestors { get; init; } = [];
 
     public Viewer Viewer => new(TenantId, UserId, RoleId, IsAdmin);

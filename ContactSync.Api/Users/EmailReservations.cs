@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ContactSync.Api.Infrastructure;
-using ContactSync.Domain.Common;
-using ContactSync.Domain.Users;
 using ContactSync.EventStore;
 
 namespace ContactSync.Api.Users;
@@ -58,7 +56,7 @@ public static class EmailReservations
         if (last.Count == 0 || now - last[0].Created < staleAfter) return false;
         var holder = JsonSerializer.Deserialize<Reservation>(last[0].Data.Span, JsonSerializerOptions.Web);
         if (holder is null) return false;
-        var user = User.Fold(EventStreams.Domain<UserEvent>(await EventStreams.ReadAsync(store, StreamNames.User(holder.UserId), ct)));
+        var user = await UserServices.LoadAsync(store, holder.UserId, ct);
         if (user.Exists && string.Equals(user.Email, email, StringComparison.OrdinalIgnoreCase)) return false;
         try
         {

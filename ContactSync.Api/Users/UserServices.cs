@@ -12,8 +12,10 @@ namespace ContactSync.Api.Users;
 public sealed record UserServices(
     IEventStore Store, DirectoryReads Directory, ApiKeyAuthenticator Keys, TimeProvider Time, IOptions<ApiOptions> Options, HttpContext Http)
 {
-    public async Task<User> LoadAsync(Guid id, CancellationToken ct) =>
-        User.Fold(EventStreams.Domain<UserEvent>(await EventStreams.ReadAsync(Store, StreamNames.User(id), ct)));
+    public Task<User> LoadAsync(Guid id, CancellationToken ct) => LoadAsync(Store, id, ct);
+
+    public static async Task<User> LoadAsync(IEventStore store, Guid id, CancellationToken ct) =>
+        User.Fold(EventStreams.Domain<UserEvent>(await EventStreams.ReadAsync(store, StreamNames.User(id), ct)));
 
     /// <summary>Decides the commands in order and appends their events in one write; forgets cached keys.</summary>
     public async Task<User> AppendAsync(User state, Guid id, IEnumerable<UserCommand> commands, CancellationToken ct)

@@ -22,6 +22,9 @@ internal sealed class BenchmarkServer : IAsyncDisposable
     public string AdminConnectionString { get; }
     public string Description { get; }
 
+    /// <summary>How the benchmark reaches the server: "Unix socket", "loopback TCP" or "external".</summary>
+    public string Transport { get; private init; } = "external";
+
     public static async Task<BenchmarkServer> StartAsync(string environmentVariable, IReadOnlyDictionary<string, string> settings, bool tcp)
     {
         if (Environment.GetEnvironmentVariable(environmentVariable) is { Length: > 0 } external)
@@ -33,7 +36,7 @@ internal sealed class BenchmarkServer : IAsyncDisposable
         var described = string.Join(", ", settings.Select(kv => $"{kv.Key}={kv.Value}"));
         // Over the Unix-domain socket, as the AppHost connects its services; --tcp measures loopback TCP instead.
         var (connectionString, transport) = tcp ? (cluster.AdminConnectionString, "loopback TCP") : (cluster.SocketConnectionString, "Unix socket");
-        return new BenchmarkServer(connectionString, $"private cluster ({described}) over {transport}", cluster, directory);
+        return new BenchmarkServer(connectionString, $"private cluster ({described}) over {transport}", cluster, directory) { Transport = transport };
     }
 
     public async Task<string> CreateDatabaseAsync(string name)

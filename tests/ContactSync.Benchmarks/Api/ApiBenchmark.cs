@@ -112,7 +112,7 @@ public static class ApiBenchmark
         {
             benchmark = "api",
             endpoint = "GET /api/contacts/{id}",
-            postgres = args.Contains("--tcp") ? "loopback TCP" : "Unix socket",
+            postgres = server.Transport,
             contacts = contactCount,
             concurrency,
             seconds,
@@ -181,9 +181,10 @@ public static class ApiBenchmark
     }
 
     /// <summary>
-    /// Warm-up rounds until the rate stops rising (two rounds in a row no more than 5% above the best before; at most 20 rounds): the first
-    /// seconds of a fresh process run tier-0 code and fill caches while the JIT competes for the same two cores, and a
-    /// fixed warm-up sometimes ended before that was over (a first measured round at half the steady rate).
+    /// Warm-up rounds until the rate stops rising (two rounds in a row no more than 5% above the best before; at most
+    /// 20 rounds): the first seconds of a fresh process run tier-0 code and fill caches while the JIT competes for the
+    /// same two cores, and a fixed warm-up sometimes ended before that was over (a first measured round at half the
+    /// steady rate).
     /// </summary>
     private static async Task WarmUpAsync(string what, Func<Task<RawHttpLoad.Run>> round)
     {
