@@ -1,8 +1,10 @@
+using ContactSync.Api.Auth;
 using ContactSync.Api.Infrastructure;
 using ContactSync.Api.Users;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Contacts;
 using ContactSync.EventStore;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace ContactSync.Api.Contacts;
@@ -15,29 +17,27 @@ public sealed record ContactServices(
     public async Task<(Contact State, IReadOnlyList<RecordedEvent> Events)> LoadAsync(Guid id, CancellationToken ct)
     {
         var recorded = await EventStreams.ReadAsync(Store, StreamNames.Contact(id), ct);
-        return (Contact.Fold(EventStreams.Domain<ContactEvent>(recorded)), recorded);
+        return (ContactDecider.Definition.Fold(EventStreams.Domain<ContactEvent>(recorded)), recorded);
     }
 
     /// <summary>
-    /// Decides <paramref name="commands"/> in order against the evolving state and appends all their events in one
-    /// write with the version read (no events: nothing appended). Waits for the contacts projection.
+    /// The contact a caller is about to change: 404 when it is missing or not visible to them, 412 when they pinned
+    /// another version with If-Match. The one load-check sequence of every contact write.
     /// </summary>
-    public async Task<Contact> DecideAndAppendAsync(Contact state, IEnumerable<Func<Contact, ContactCommand>> commands, CancellationToken ct)
+    public async Task<(Contact State, ProblemHttpResult? Problem)> LoadForWriteAsync(Guid id, Caller caller, long? pinned, CancellationToken ct)
     {
-        var events = new List<ContactEvent>();
-        var current = state;
-        foreach (var command in commands)
-        {
-            foreach (var e in ContactDecider.Decide(command(current), current))
-            {
-                events.Add(e);
-                current = Contact.Evolve(current, e);
-            }
-        }
-        if (events.Count == 0) return state;
-        var result = await EventStreams.AppendAsync(Store, StreamNames.Contact(current.Id), state.Version, events, ct);
-        await Http.AfterWriteAsync(result.LogPosition, ProjectionNames.Contacts);
-        return current;
+        var (state, _) = await LoadAsync(id, ct);
+        if (!await Directory.CanSeeAsync(caller.Viewer, state, ct)) return (state, Problems.NotFound("The contact does not exist or is not visible to you."));
+        if (pinned is { } v && v != state.Version) return (state, Problems.PreconditionFailed($"The contact is at version {state.Version}."));
+        return (state, null);
+    }
+
+    /// <summary>Decides the commands in order and appends their events in one write; waits for the contacts projection.</summary>
+    public async Task<Contact> DecideAndAppendAsync(Guid id, Contact state, IEnumerable<Func<Contact, ContactCommand>> commands, CancellationToken ct)
+    {
+        var handled = await CommandHandler.HandleAsync(Store, ContactDecider.Definition, StreamNames.Contact(id), state, commands, ct);
+        if (handled.Position is { } position) await Http.AfterWriteAsync(position, ProjectionNames.Contacts);
+        return handled.State;
     }
 
     public Task<T> WithRetriesAsync<T>(Func<Task<T>> attempt) => EventStreams.WithRetriesAsync(Http, Options.Value.WriteAttempts, attempt);

@@ -52,7 +52,7 @@ public static class ContactsApi
 
         var id = Guid.CreateVersion7();
         var visibility = relations.Visibility ?? await s.Directory.DefaultVisibilityAsync(caller.TenantId, ct);
-        var created = await s.DecideAndAppendAsync(Contact.Initial,
+        var created = await s.DecideAndAppendAsync(id, Contact.Initial,
             [_ => new CreateContact(caller.TenantId, id, content.Value, cleanTags.Value, relations.OwnerId ?? caller.UserId,
                 relations.FollowerIds ?? [], visibility, caller.Actor, s.Now)], ct);
         s.Http.Response.Headers.ETag = IfMatch.ETag(created.Version);
@@ -110,9 +110,8 @@ public static class ContactsApi
 
         return await s.WithRetriesAsync<Results<Ok<ContactResponse>, ProblemHttpResult>>(async () =>
         {
-            var (state, _) = await s.LoadAsync(id, ct);
-            if (!await s.Directory.CanSeeAsync(caller.Viewer, state, ct)) return Problems.NotFound("The contact does not exist or is not visible to you.");
-            if (pinned is { } v && v != state.Version) return Problems.PreconditionFailed($"The contact is at version {state.Version}.");
+            var (state, problem) = await s.LoadForWriteAsync(id, caller, pinned, ct);
+            if (problem is not null) return problem;
             var (fields, tags) = parsed.Value.ApplyTo(state.Fields, state.Tags);
             var check = new FieldErrors();
             Merge(check, ContactValidation.Normalize(fields).Errors, ContactValidation.NormalizeTags(tags).Errors);
@@ -127,7 +126,7 @@ public static class ContactsApi
                 commands.AddRange(followers.Except(state.FollowerIds).Select(f => (Func<Contact, ContactCommand>)(_ => new AddContactFollower(id, f, caller.Actor, now))));
             }
             if (relations.Visibility is { } visibility) commands.Add(_ => new SetContactVisibility(id, visibility, caller.Actor, now));
-            var after = await s.DecideAndAppendAsync(state, commands, ct);
+            var after = await s.DecideAndAppendAsync(id, state, commands, ct);
             s.Http.Response.Headers.ETag = IfMatch.ETag(after.Version);
             return TypedResults.Ok(after.ToResponse());
         });
@@ -139,10 +138,9 @@ public static class ContactsApi
         if (!IfMatch.TryRead(s.Http.Request, out var pinned)) return Problems.PreconditionFailed("If-Match must be an ETag of this contact, such as \"3\".");
         return await s.WithRetriesAsync<Results<NoContent, ProblemHttpResult>>(async () =>
         {
-            var (state, _) = await s.LoadAsync(id, ct);
-            if (!await s.Directory.CanSeeAsync(caller.Viewer, state, ct)) return Problems.NotFound("The contact does not exist or is not visible to you.");
-            if (pinned is { } v && v != state.Version) return Problems.PreconditionFailed($"The contact is at version {state.Version}.");
-            await s.DecideAndAppendAsync(state, [_ => new DeleteContact(id, caller.Actor, s.Now)], ct);
+            var (state, problem) = await s.LoadForWriteAsync(id, caller, pinned, ct);
+            if (problem is not null) return problem;
+            await s.DecideAndAppendAsync(id, state, [_ => new DeleteContact(id, caller.Actor, s.Now)], ct);
             return TypedResults.NoContent();
         });
     }
@@ -153,10 +151,9 @@ public static class ContactsApi
         if (!IfMatch.TryRead(s.Http.Request, out var pinned)) return Problems.PreconditionFailed("If-Match must be an ETag of this contact, such as \"3\".");
         return await s.WithRetriesAsync<Results<Ok<ContactResponse>, ProblemHttpResult>>(async () =>
         {
-            var (state, _) = await s.LoadAsync(id, ct);
-            if (!await s.Directory.CanSeeAsync(caller.Viewer, state, ct)) return Problems.NotFound("The contact does not exist or is not visible to you.");
-            if (pinned is { } v && v != state.Version) return Problems.PreconditionFailed($"The contact is at version {state.Version}.");
-            var after = await s.DecideAndAppendAsync(state, [_ => new RestoreContact(id, caller.Actor, s.Now)], ct);
+            var (state, problem) = await s.LoadForWriteAsync(id, caller, pinned, ct);
+            if (problem is not null) return problem;
+            var after = await s.DecideAndAppendAsync(id, state, [_ => new RestoreContact(id, caller.Actor, s.Now)], ct);
             s.Http.Response.Headers.ETag = IfMatch.ETag(after.Version);
             return TypedResults.Ok(after.ToResponse());
         });

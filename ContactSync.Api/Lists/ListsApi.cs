@@ -117,16 +117,14 @@ public sealed record ListRequest(string? Name, ListFilter? Filter);
 
 public sealed record ListServices(IEventStore Store, DirectoryReads Directory, TimeProvider Time, IOptions<ApiOptions> Options, HttpContext Http)
 {
-    public async Task<ContactList> LoadAsync(Guid id, CancellationToken ct) =>
-        ContactList.Fold(EventStreams.Domain<ListEvent>(await EventStreams.ReadAsync(Store, StreamNames.List(id), ct)));
+    public Task<ContactList> LoadAsync(Guid id, CancellationToken ct) =>
+        CommandHandler.LoadAsync(Store, ListDecider.Definition, StreamNames.List(id), ct);
 
     public async Task<ContactList> AppendAsync(ContactList state, Guid id, ListCommand command, CancellationToken ct)
     {
-        var events = ListDecider.Decide(command, state);
-        if (events.Count == 0) return state;
-        var result = await EventStreams.AppendAsync(Store, StreamNames.List(id), state.Version, events, ct);
-        await Http.AfterWriteAsync(result.LogPosition, ProjectionNames.Contacts);
-        return events.Aggregate(state, ContactList.Evolve);
+        var handled = await CommandHandler.HandleAsync(Store, ListDecider.Definition, StreamNames.List(id), state, command, ct);
+        if (handled.Position is { } position) await Http.AfterWriteAsync(position, ProjectionNames.Contacts);
+        return handled.State;
     }
 
     public async Task<ListFilter> CheckFilterAsync(Caller caller, ListFilter filter, FieldErrors errors, CancellationToken ct)

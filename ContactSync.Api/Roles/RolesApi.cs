@@ -32,9 +32,9 @@ public static class RolesApi
         if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
 
         var id = Guid.CreateVersion7();
-        var events = RoleDecider.Decide(new RoleCommand.CreateRole(caller.TenantId, id, name.Value, body.ParentId, tree, caller.Actor, time.GetUtcNow()), Role.Initial);
-        var result = await EventStreams.AppendAsync(store, StreamNames.Role(id), -1, events, ct);
-        await http.AfterWriteAsync(result.LogPosition, ProjectionNames.Directory);
+        var handled = await CommandHandler.HandleAsync(store, RoleDecider.Definition, StreamNames.Role(id), Role.Initial,
+            new RoleCommand.CreateRole(caller.TenantId, id, name.Value, body.ParentId, tree, caller.Actor, time.GetUtcNow()), ct);
+        await http.AfterWriteAsync(handled.Position!.Value, ProjectionNames.Directory);
         return TypedResults.Created($"/api/roles/{id}", new RoleResponse(id, name.Value, body.ParentId));
     }
 

@@ -30,9 +30,8 @@ public static class TenantsApi
         if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
 
         var tenantId = Guid.CreateVersion7();
-        var events = TenantDecider.Decide(
-            new TenantCommand.CreateTenant(tenantId, name.Value, Tenant.InitialDefaultVisibility, caller.Actor, s.Time.GetUtcNow()), Tenant.Initial);
-        await EventStreams.AppendAsync(s.Store, StreamNames.Tenant(tenantId), -1, events, ct);
+        await CommandHandler.HandleAsync(s.Store, TenantDecider.Definition, StreamNames.Tenant(tenantId), Tenant.Initial,
+            new TenantCommand.CreateTenant(tenantId, name.Value, Tenant.InitialDefaultVisibility, caller.Actor, s.Time.GetUtcNow()), ct);
         // A brand-new tenant has no users, so the e-mail cannot be taken: CreateAsync returns a user.
         var (admin, key) = (await s.CreateAsync(tenantId, adminName.Value, email.Value, null, true, Permissions.All, caller.Actor, ct))!.Value;
         return TypedResults.Created((string?)null,

@@ -14,29 +14,19 @@ public sealed record UserServices(
 {
     public Task<User> LoadAsync(Guid id, CancellationToken ct) => LoadAsync(Store, id, ct);
 
-    public static async Task<User> LoadAsync(IEventStore store, Guid id, CancellationToken ct) =>
-        User.Fold(EventStreams.Domain<UserEvent>(await EventStreams.ReadAsync(store, StreamNames.User(id), ct)));
+    public static Task<User> LoadAsync(IEventStore store, Guid id, CancellationToken ct) =>
+        CommandHandler.LoadAsync(store, UserDecider.Definition, StreamNames.User(id), ct);
 
     /// <summary>Decides the commands in order and appends their events in one write; forgets cached keys.</summary>
     public async Task<User> AppendAsync(User state, Guid id, IEnumerable<UserCommand> commands, CancellationToken ct)
     {
-        var events = new List<UserEvent>();
-        var current = state;
-        foreach (var command in commands)
-        {
-            foreach (var e in UserDecider.Decide(command, current))
-            {
-                events.Add(e);
-                current = User.Evolve(current, e);
-            }
-        }
-        if (events.Count == 0) return state;
-        var result = await EventStreams.AppendAsync(Store, StreamNames.User(id), state.Version, events, ct);
+        var handled = await CommandHandler.HandleAsync(Store, UserDecider.Definition, StreamNames.User(id), state, commands.Select(c => (Func<User, UserCommand>)(_ => c)), ct);
+        if (handled.Position is not { } position) return state;
         Keys.ForgetAll();
-        await Http.AfterWriteAsync(result.LogPosition, ProjectionNames.Directory);
+        await Http.AfterWriteAsync(position, ProjectionNames.Directory);
         // Again once the directory has the change: a request in between may have cached the user as it was.
         Keys.ForgetAll();
-        return current;
+        return handled.State;
     }
 
     /// <summary>Creates a user with a first API key; null when the e-mail is taken in the tenant.</summary>

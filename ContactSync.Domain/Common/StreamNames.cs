@@ -11,6 +11,9 @@ public static class StreamNames
     public const string UserCategory = "User";
     public const string ContactCategory = "Contact";
     public const string ListCategory = "List";
+    public const string AccountCategory = "Account";
+    public const string ConnectionCategory = "Connection";
+    public const string ConnectionSyncCategory = "ConnectionSync";
 
     public static string Tenant(Guid id) => For(TenantCategory, id);
 
@@ -21,6 +24,13 @@ public static class StreamNames
     public static string Contact(Guid id) => For(ContactCategory, id);
 
     public static string List(Guid id) => For(ListCategory, id);
+
+    public static string Account(Guid id) => For(AccountCategory, id);
+
+    public static string Connection(Guid id) => For(ConnectionCategory, id);
+
+    /// <summary>A connection's data plane (links, cursors, runs, conflicts), written by its worker alone.</summary>
+    public static string ConnectionSync(Guid id) => For(ConnectionSyncCategory, id);
 
     /// <summary>Splits <c>Contact-0190...</c> into its category and id; false for anything else.</summary>
     public static bool TryParse(string streamName, out string category, out Guid id)

@@ -43,6 +43,9 @@ public abstract record ContactCommand
 
 public static class ContactDecider
 {
+    /// <summary>The decider as one value, for the command handler.</summary>
+    public static readonly Decider<ContactCommand, ContactEvent, Contact> Definition = new(Decide, Contact.Evolve, Contact.Initial, s => s.Version);
+
     public static IReadOnlyList<ContactEvent> Decide(ContactCommand command, Contact state) =>
         (command, state) switch
         {

@@ -20,6 +20,9 @@ public abstract record ListCommand
 
 public static class ListDecider
 {
+    /// <summary>The decider as one value, for the command handler.</summary>
+    public static readonly Decider<ListCommand, ListEvent, ContactList> Definition = new(Decide, ContactList.Evolve, ContactList.Initial, s => s.Version);
+
     public static IReadOnlyList<ListEvent> Decide(ListCommand command, ContactList state) =>
         (command, state) switch
         {

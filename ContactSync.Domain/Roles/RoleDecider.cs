@@ -25,6 +25,9 @@ public abstract record RoleCommand
 
 public static class RoleDecider
 {
+    /// <summary>The decider as one value, for the command handler.</summary>
+    public static readonly Decider<RoleCommand, RoleEvent, Role> Definition = new(Decide, Role.Evolve, Role.Initial, s => s.Version);
+
     public static IReadOnlyList<RoleEvent> Decide(RoleCommand command, Role state) =>
         (command, state) switch
         {

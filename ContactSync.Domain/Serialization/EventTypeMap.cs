@@ -1,6 +1,8 @@
+using ContactSync.Domain.Connections;
 using ContactSync.Domain.Contacts;
 using ContactSync.Domain.Lists;
 using ContactSync.Domain.Roles;
+using ContactSync.Domain.Sync;
 using ContactSync.Domain.Tenants;
 using ContactSync.Domain.Users;
 
@@ -46,6 +48,35 @@ public static class EventTypeMap
         ("ListRenamed.v1", typeof(ListEvent.ListRenamed)),
         ("ListFilterChanged.v1", typeof(ListEvent.ListFilterChanged)),
         ("ListDeleted.v1", typeof(ListEvent.ListDeleted)),
+
+        ("ConnectionCreated.v1", typeof(ConnectionEvent.ConnectionCreated)),
+        ("ConnectionStarted.v1", typeof(ConnectionEvent.ConnectionStarted)),
+        ("ConnectionSyncRequested.v1", typeof(ConnectionEvent.ConnectionSyncRequested)),
+        ("ConnectionPaused.v1", typeof(ConnectionEvent.ConnectionPaused)),
+        ("ConnectionResumed.v1", typeof(ConnectionEvent.ConnectionResumed)),
+        ("ConnectionDeletesConfirmed.v1", typeof(ConnectionEvent.ConnectionDeletesConfirmed)),
+        ("ConnectionSettingsChanged.v1", typeof(ConnectionEvent.ConnectionSettingsChanged)),
+        ("ConnectionDisconnected.v1", typeof(ConnectionEvent.ConnectionDisconnected)),
+        ("ConnectionGroupBound.v1", typeof(ConnectionEvent.ConnectionGroupBound)),
+        ("ConnectionReauthRequired.v1", typeof(ConnectionEvent.ConnectionReauthRequired)),
+        ("ConnectionReauthCleared.v1", typeof(ConnectionEvent.ConnectionReauthCleared)),
+        ("ConnectionFailed.v1", typeof(ConnectionEvent.ConnectionFailed)),
+
+        ("SyncRunStarted.v1", typeof(SyncEvent.SyncRunStarted)),
+        ("SyncRunProgressed.v1", typeof(SyncEvent.SyncRunProgressed)),
+        ("SyncRunCompleted.v1", typeof(SyncEvent.SyncRunCompleted)),
+        ("SyncRunFailed.v1", typeof(SyncEvent.SyncRunFailed)),
+        ("ProviderChangeObserved.v1", typeof(SyncEvent.ProviderChangeObserved)),
+        ("ProviderCreatesIntended.v1", typeof(SyncEvent.ProviderCreatesIntended)),
+        ("ContactLinked.v1", typeof(SyncEvent.ContactLinked)),
+        ("LinkAgreed.v1", typeof(SyncEvent.LinkAgreed)),
+        ("ContactUnlinked.v1", typeof(SyncEvent.ContactUnlinked)),
+        ("CursorSaved.v1", typeof(SyncEvent.CursorSaved)),
+        ("ConflictRecorded.v1", typeof(SyncEvent.ConflictRecorded)),
+        ("ConflictResolved.v1", typeof(SyncEvent.ConflictResolved)),
+        ("RunReverted.v1", typeof(SyncEvent.RunReverted)),
+
+        // Provider accounts: added with the accounts feature, in this block.
     ];
 
     private static readonly Dictionary<string, Type> TypesByName = Entries.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);

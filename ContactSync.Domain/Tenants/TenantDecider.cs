@@ -19,6 +19,9 @@ public abstract record TenantCommand
 
 public static class TenantDecider
 {
+    /// <summary>The decider as one value, for the command handler.</summary>
+    public static readonly Decider<TenantCommand, TenantEvent, Tenant> Definition = new(Decide, Tenant.Evolve, Tenant.Initial, s => s.Version);
+
     public static IReadOnlyList<TenantEvent> Decide(TenantCommand command, Tenant state) =>
         (command, state) switch
         {

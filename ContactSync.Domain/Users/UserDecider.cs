@@ -36,6 +36,9 @@ public abstract record UserCommand
 
 public static class UserDecider
 {
+    /// <summary>The decider as one value, for the command handler.</summary>
+    public static readonly Decider<UserCommand, UserEvent, User> Definition = new(Decide, User.Evolve, User.Initial, s => s.Version);
+
     public static IReadOnlyList<UserEvent> Decide(UserCommand command, User state) =>
         (command, state) switch
         {

@@ -1,3 +1,5 @@
+using ContactSync.Domain.Connections;
+using ContactSync.Domain.Sync;
 using Bogus;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Contacts;
@@ -30,6 +32,11 @@ public static class SampleEvents
         var after = before with { Fields = ContactValidation.Normalize(Fakes.Fields(seed + 1)).Value, Tags = Fakes.Tags(seed + 1) };
         var changes = ContactChanges.Between(before, after);
         string?[] names = [f.Name.FullName(), f.Name.FullName()];
+        var settings = new ConnectionSettings(f.PickRandom<SyncDirection>(), f.PickRandom<ProviderDeletes>(), f.PickRandom<ConflictPolicy>(),
+            visibility, f.PickRandom<MatchBy>(), f.Random.Int(ConnectionSettings.MinPollSeconds, 3600));
+        var run = f.Random.Guid();
+        var providerId = $"people/c{f.Random.Long(1, long.MaxValue)}";
+        var counts = new RunCounts(f.Random.Int(0, 9), 1, 2, 3, 4, 5, 6, 7, 8, new Dictionary<string, int> { ["people:batchCreateContacts"] = f.Random.Int(1, 99) });
 
         return
         [
@@ -61,6 +68,33 @@ public static class SampleEvents
             new ListEvent.ListRenamed(tenant, id, f.Commerce.Department(), f.Commerce.Department(), actor, at),
             new ListEvent.ListFilterChanged(tenant, id, ListFilter.All, filter, actor, at),
             new ListEvent.ListDeleted(tenant, id, actor, at),
+            new ConnectionEvent.ConnectionCreated(tenant, id, f.Random.Guid(), f.Random.Guid(), f.PickRandom("google", "microsoft"), ConnectionScope.List,
+                f.Random.Guid(), new GroupRef(f.Random.Bool() ? $"contactGroups/{f.Random.AlphaNumeric(8)}" : null, f.Commerce.Department()), settings, actor, at),
+            new ConnectionEvent.ConnectionStarted(tenant, id, actor, at),
+            new ConnectionEvent.ConnectionSyncRequested(tenant, id, actor, at),
+            new ConnectionEvent.ConnectionPaused(tenant, id, f.PickRandom<PauseReason>(), f.Random.Bool() ? f.Lorem.Sentence() : null, actor, at),
+            new ConnectionEvent.ConnectionResumed(tenant, id, actor, at),
+            new ConnectionEvent.ConnectionDeletesConfirmed(tenant, id, actor, at),
+            new ConnectionEvent.ConnectionSettingsChanged(tenant, id, ConnectionSettings.Default, settings, actor, at),
+            new ConnectionEvent.ConnectionDisconnected(tenant, id, actor, at),
+            new ConnectionEvent.ConnectionGroupBound(tenant, id, $"contactGroups/{f.Random.AlphaNumeric(8)}", f.Commerce.Department(), actor, at),
+            new ConnectionEvent.ConnectionReauthRequired(tenant, id, f.Lorem.Sentence(), actor, at),
+            new ConnectionEvent.ConnectionReauthCleared(tenant, id, actor, at),
+            new ConnectionEvent.ConnectionFailed(tenant, id, f.Lorem.Sentence(), actor, at),
+            new SyncEvent.SyncRunStarted(tenant, id, run, f.PickRandom<RunKind>(), at),
+            new SyncEvent.SyncRunProgressed(tenant, id, run, f.PickRandom("planning", "pushing", "importing", "pulling"), f.Random.Int(0, 100), f.Random.Int(100, 200), at),
+            new SyncEvent.SyncRunCompleted(tenant, id, run, counts, f.Random.Bool() ? [f.Lorem.Sentence()] : [], at),
+            new SyncEvent.SyncRunFailed(tenant, id, run, counts, f.Lorem.Sentence(), at),
+            new SyncEvent.ProviderChangeObserved(tenant, id, run, providerId, f.Random.Hash(12), fields, f.Random.Bool() ? id.ToString() : null, false, f.Random.Bool() ? at : null, at),
+            new SyncEvent.ProviderCreatesIntended(tenant, id, run, [f.Random.Guid(), f.Random.Guid()], at),
+            new SyncEvent.ContactLinked(tenant, id, run, f.Random.Guid(), providerId, f.Random.Hash(12), fields, f.Random.Bool(), at),
+            new SyncEvent.LinkAgreed(tenant, id, run, f.Random.Guid(), providerId, null, fields, at),
+            new SyncEvent.ContactUnlinked(tenant, id, run, f.Random.Guid(), providerId, f.PickRandom<UnlinkReason>(), at),
+            new SyncEvent.CursorSaved(tenant, id, f.Random.Hash(40), at),
+            new SyncEvent.ConflictRecorded(tenant, id, run, f.Random.Guid(), f.Random.Guid(), "jobTitle", ContactChanges.ToJson(f.Name.JobTitle()),
+                ContactChanges.ToJson(f.Name.JobTitle()), at, f.Random.Bool() ? at : null, settings.Conflicts, f.PickRandom<SyncSide>(), at),
+            new SyncEvent.ConflictResolved(tenant, id, f.Random.Guid(), f.PickRandom<SyncSide>(), actor, at),
+            new SyncEvent.RunReverted(tenant, id, run, f.Random.Guid(), actor, at),
         ];
     }
 }
