@@ -1,3 +1,4 @@
+using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Connections;
 using ContactSync.Domain.Contacts;
 using ContactSync.Domain.Lists;
@@ -76,7 +77,10 @@ public static class EventTypeMap
         ("ConflictResolved.v1", typeof(SyncEvent.ConflictResolved)),
         ("RunReverted.v1", typeof(SyncEvent.RunReverted)),
 
-        // Provider accounts: added with the accounts feature, in this block.
+        ("AccountConnected.v1", typeof(AccountEvent.AccountConnected)),
+        ("AccountGrantRenewed.v1", typeof(AccountEvent.AccountGrantRenewed)),
+        ("AccountReauthRequired.v1", typeof(AccountEvent.AccountReauthRequired)),
+        ("AccountDisconnected.v1", typeof(AccountEvent.AccountDisconnected)),
     ];
 
     private static readonly Dictionary<string, Type> TypesByName = Entries.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Connections;
 using ContactSync.Domain.Sync;
 using Bogus;
@@ -35,6 +36,7 @@ public static class SampleEvents
         var settings = new ConnectionSettings(f.PickRandom<SyncDirection>(), f.PickRandom<ProviderDeletes>(), f.PickRandom<ConflictPolicy>(),
             visibility, f.PickRandom<MatchBy>(), f.Random.Int(ConnectionSettings.MinPollSeconds, 3600));
         var run = f.Random.Guid();
+        var sealedGrant = new SealedSecret($"k{f.Random.Int(1, 9)}", Convert.ToBase64String(f.Random.Bytes(48)));
         var providerId = $"people/c{f.Random.Long(1, long.MaxValue)}";
         var counts = new RunCounts(f.Random.Int(0, 9), 1, 2, 3, 4, 5, 6, 7, 8, new Dictionary<string, int> { ["people:batchCreateContacts"] = f.Random.Int(1, 99) });
 
@@ -95,6 +97,10 @@ public static class SampleEvents
                 ContactChanges.ToJson(f.Name.JobTitle()), at, f.Random.Bool() ? at : null, settings.Conflicts, f.PickRandom<SyncSide>(), at),
             new SyncEvent.ConflictResolved(tenant, id, f.Random.Guid(), f.PickRandom<SyncSide>(), actor, at),
             new SyncEvent.RunReverted(tenant, id, run, f.Random.Guid(), actor, at),
+            new AccountEvent.AccountConnected(tenant, id, f.Random.Guid(), f.PickRandom("google", "microsoft"), f.Internet.Email(), sealedGrant, actor, at),
+            new AccountEvent.AccountGrantRenewed(tenant, id, sealedGrant, actor, at),
+            new AccountEvent.AccountReauthRequired(tenant, id, f.Lorem.Sentence(), actor, at),
+            new AccountEvent.AccountDisconnected(tenant, id, actor, at),
         ];
     }
 }
