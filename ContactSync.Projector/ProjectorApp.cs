@@ -1,5 +1,6 @@
 using ContactSync.Projector.Hosting;
 using ContactSync.Projector.Schema;
+using ContactSync.Projector.Sync;
 
 namespace ContactSync.Projector;
 
@@ -22,6 +23,7 @@ public static class ProjectorApp
         builder.Services.AddSingleton<ProjectionSupervisor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionSupervisor>());
         builder.Services.AddHealthChecks().AddCheck<ProjectorHealthCheck>("projector");
+        builder.AddSyncWorkers();
 
         var app = builder.Build();
         app.UseExceptionHandler();

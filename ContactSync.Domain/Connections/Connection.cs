@@ -24,6 +24,9 @@ public sealed record Connection(
 
     public bool Exists => Version >= 0;
 
+    /// <summary>The version at which a user last confirmed a mass delete (rule 7); the worker applies those deletes once.</summary>
+    public long? DeletesConfirmedAt { get; init; }
+
     /// <summary>Whether a worker should be running for it: started, not paused, not disconnected, grant usable.</summary>
     public bool ShouldRun => Status == ConnectionStatus.Active && !NeedsReauth;
 
@@ -47,7 +50,7 @@ public sealed record Connection(
             (_, ConnectionEvent.ConnectionSyncRequested) => state with { Status = ConnectionStatus.Active, LastError = null },
             (_, ConnectionEvent.ConnectionPaused e) => state with { Status = ConnectionStatus.Paused, PausedFor = e.Reason },
             (_, ConnectionEvent.ConnectionResumed) => state with { Status = ConnectionStatus.Active, PausedFor = null },
-            (_, ConnectionEvent.ConnectionDeletesConfirmed) => state with { Status = ConnectionStatus.Active, PausedFor = null },
+            (_, ConnectionEvent.ConnectionDeletesConfirmed) => state with { Status = ConnectionStatus.Active, PausedFor = null, DeletesConfirmedAt = state.Version + 1 },
             (_, ConnectionEvent.ConnectionSettingsChanged e) => state with { Settings = e.Settings },
             (_, ConnectionEvent.ConnectionDisconnected) => state with { Status = ConnectionStatus.Disconnected, PausedFor = null },
             (_, ConnectionEvent.ConnectionGroupBound e) => state with { Group = new GroupRef(e.GroupId, e.Name) },

@@ -59,7 +59,8 @@ public abstract record SyncEvent
     public abstract Guid ConnectionId { get; init; }
     public abstract DateTimeOffset At { get; init; }
 
-    public sealed record SyncRunStarted(Guid TenantId, Guid ConnectionId, Guid RunId, RunKind Kind, DateTimeOffset At) : SyncEvent;
+    /// <param name="ConfirmedDeletes">The connection version of a mass-delete confirmation this run acts on (rule 7), if any.</param>
+    public sealed record SyncRunStarted(Guid TenantId, Guid ConnectionId, Guid RunId, RunKind Kind, long? ConfirmedDeletes, DateTimeOffset At) : SyncEvent;
 
     /// <summary>Progress of a run (phase such as <c>planning</c>, <c>pushing</c>, <c>importing</c>, <c>pulling</c>).</summary>
     public sealed record SyncRunProgressed(Guid TenantId, Guid ConnectionId, Guid RunId, string Phase, int Done, int Total, DateTimeOffset At) : SyncEvent;

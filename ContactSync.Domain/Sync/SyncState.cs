@@ -18,11 +18,12 @@ public sealed record SyncState(
     ImmutableHashSet<Guid> PendingCreates,
     ImmutableHashSet<Guid> OpenConflicts,
     Guid? RunningRun,
+    long ConfirmedDeletesApplied,
     long Version)
 {
     public static readonly SyncState Initial = new(
         ImmutableDictionary<Guid, ContactLink>.Empty, ImmutableDictionary<string, Guid>.Empty.WithComparers(StringComparer.Ordinal),
-        null, [], [], null, -1);
+        null, [], [], null, -1, -1);
 
     /// <summary>A first sync has finished once a cursor was saved.</summary>
     public bool FirstSyncDone => Cursor is not null;
@@ -30,7 +31,7 @@ public sealed record SyncState(
     public static SyncState Evolve(SyncState s, SyncEvent e) =>
         (e switch
         {
-            SyncRunStarted r => s with { RunningRun = r.RunId },
+            SyncRunStarted r => s with { RunningRun = r.RunId, ConfirmedDeletesApplied = Math.Max(s.ConfirmedDeletesApplied, r.ConfirmedDeletes ?? -1) },
             SyncRunCompleted or SyncRunFailed => s with { RunningRun = null },
             ProviderCreatesIntended c => s with { PendingCreates = s.PendingCreates.Union(c.ContactIds.Where(id => !s.Links.ContainsKey(id))) },
             ContactLinked l => Link(s, new ContactLink(l.ContactId, l.ProviderId, l.ProviderVersion, l.Agreed, l.CreatedBySync)),

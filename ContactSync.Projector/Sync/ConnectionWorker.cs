@@ -1,0 +1,131 @@
+using ContactSync.Domain.Connections;
+using ContactSync.Domain.Lists;
+using ContactSync.Domain.Sync;
+using ContactSync.EventStore;
+using ContactSync.Providers;
+
+namespace ContactSync.Projector.Sync;
+
+/// <summary>Opens the provider of an account (through its shared token source).</summary>
+internal delegate Task<IContactProvider> OpenProvider(Guid tenantId, Guid accountId, CancellationToken ct);
+
+/// <summary>
+/// Keeps one connection in step while this instance holds its lock: a run on every wake (a CRM change in scope,
+/// "sync now", a Microsoft notification) and on the poll interval. Throttling and outages slow it down and never
+/// fail it (rule 12); a refused grant stops it in <c>needs-reauth</c> with the backlog kept (rule 11).
+/// </summary>
+internal sealed class ConnectionWorker(
+    Guid connectionId, SyncStore store, CrmScope scope, OpenProvider open, TimeProvider time, SyncOptions options, ILogger logger)
+{
+    private readonly object _gate = new();
+    private TaskCompletionSource<RunKind> _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Guid ConnectionId => connectionId;
+
+    /// <summary>Asks for a run soon; several wakes before it starts are one run.</summary>
+    public void Wake(RunKind kind)
+    {
+        lock (_gate) _wake.TrySetResult(kind);
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var state = SyncState.Initial;
+        var backoff = options.Backoff;
+        var kind = RunKind.Pull;
+        while (!ct.IsCancellationRequested)
+        {
+            var connection = await store.LoadConnectionAsync(connectionId, ct);
+            if (!connection.ShouldRun) return;
+            var wait = PollInterval(connection);
+            try
+            {
+                state = await store.CatchUpAsync(connectionId, state, ct);
+                var provider = await open(connection.TenantId, connection.AccountId, ct);
+                connection = await BindGroupAsync(connection, provider, ct);
+                ListFilter? filter = null;
+                if (connection.Scope == ConnectionScope.List)
+                {
+                    var list = await store.LoadListAsync(connection.ListId!.Value, ct);
+                    if (!list.Exists || list.Deleted)
+                    {
+                        await store.HandleConnectionAsync(connectionId, new ConnectionCommand.FailConnection(
+                            "The connection's list was deleted; disconnect it or create a new connection.", SyncActor(connection), time.GetUtcNow()), ct);
+                        return;
+                    }
+                    filter = list.Filter;
+                }
+                var crm = await scope.LoadAsync(connection, ct);
+                var run = new SyncRun(store, connection, state, provider, time);
+                try
+                {
+                    state = await run.RunAsync(kind, crm, filter, ct);
+                }
+                catch (Exception e) when (e is not (OperationCanceledException or WrongExpectedVersionException or ReauthRequiredException))
+                {
+                    state = await run.FailAsync(e is ProviderException ? e.Message : "The run stopped on an unexpected error; it is retried.", ct);
+                    throw;
+                }
+                backoff = options.Backoff;
+                Log.SyncRunCompleted(logger, connectionId, kind);
+            }
+            catch (ReauthRequiredException e)
+            {
+                await store.HandleConnectionAsync(connectionId, new ConnectionCommand.RequireReauth(
+                    $"The provider refused the account's grant ({e.Message}); connect the account again to resume.", SyncActor(connection), time.GetUtcNow()), ct);
+                return;
+            }
+            catch (ProviderThrottledException e)
+            {
+                wait = Jitter(e.RetryAfter > backoff ? e.RetryAfter : backoff);
+                backoff = Next(backoff);
+                Log.SyncThrottled(logger, connectionId, wait);
+            }
+            catch (WrongExpectedVersionException)
+            {
+                // Someone else wrote the sync stream: this instance lost the connection. Fold again; the supervisor
+                // stops this worker if the lock is gone.
+                state = SyncState.Initial;
+                wait = Jitter(backoff);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                wait = Jitter(backoff);
+                backoff = Next(backoff);
+                Log.SyncRunFailed(logger, connectionId, wait, e);
+            }
+            kind = await WaitAsync(wait, ct);
+        }
+    }
+
+    private async Task<Connection> BindGroupAsync(Connection connection, IContactProvider provider, CancellationToken ct)
+    {
+        if (connection.Group.Id is not null) return connection;
+        var group = await provider.EnsureGroupAsync(connection.Group.Name, ct);
+        return await store.HandleConnectionAsync(connectionId, new ConnectionCommand.BindGroup(group.Id, group.Name, SyncActor(connection), time.GetUtcNow()), ct);
+    }
+
+    private async Task<RunKind> WaitAsync(TimeSpan wait, CancellationToken ct)
+    {
+        Task<RunKind> woken;
+        lock (_gate) woken = _wake.Task;
+        var timer = Task.Delay(wait, time, ct);
+        var first = await Task.WhenAny(woken, timer);
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (_wake.Task.IsCompleted) _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        if (first != woken) return RunKind.Pull;
+        if (options.Debounce > TimeSpan.Zero) await Task.Delay(options.Debounce, time, ct);
+        return woken.Result;
+    }
+
+    private TimeSpan PollInterval(Connection c) => options.PollOverride ?? TimeSpan.FromSeconds(c.Settings.PollSeconds);
+
+    private TimeSpan Next(TimeSpan backoff) => backoff * 2 > options.MaxBackoff ? options.MaxBackoff : backoff * 2;
+
+    private static TimeSpan Jitter(TimeSpan wait) => wait * (0.8 + Random.Shared.NextDouble() * 0.4);
+
+    private static Domain.Common.Actor SyncActor(Connection c) => Domain.Common.Actor.ForConnection(c.Id, "sync");
+}

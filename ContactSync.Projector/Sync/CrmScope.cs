@@ -1,0 +1,54 @@
+using System.Text.Json;
+using ContactSync.Domain.Connections;
+using ContactSync.Domain.Contacts;
+using ContactSync.Domain.Serialization;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ContactSync.Projector.Sync;
+
+/// <summary>
+/// The CRM side of a connection, read from the contacts read model: the contacts in its scope that its user may see
+/// (rule 1: a list's visible members, or in <c>owned</c> scope only the user's own), deleted ones left out. The
+/// visibility predicate is the API's (ContactReads), evaluated for the connection's user instead of a caller.
+/// </summary>
+internal sealed class CrmScope(NpgsqlDataSource dataSource)
+{
+    private const string Sql = """
+        WITH RECURSIVE viewer AS (
+            SELECT user_id, role_id, is_admin FROM rm.users WHERE tenant_id = $1 AND user_id = $2 AND active),
+        ancestors AS (
+            SELECT r.parent_id AS id FROM rm.roles r JOIN viewer v ON r.role_id = v.role_id WHERE r.parent_id IS NOT NULL
+            UNION
+            SELECT r.parent_id FROM rm.roles r JOIN ancestors a ON r.role_id = a.id WHERE r.parent_id IS NOT NULL)
+        SELECT c.state FROM rm.contacts c JOIN viewer v ON true LEFT JOIN rm.users o ON o.user_id = c.owner_id
+         WHERE c.tenant_id = $1 AND NOT c.deleted
+           AND (CASE WHEN $3::uuid IS NULL THEN c.owner_id = $2
+                     ELSE EXISTS (SELECT 1 FROM rm.list_members m WHERE m.list_id = $3 AND m.contact_id = c.contact_id) END)
+           AND (v.is_admin OR c.owner_id = $2 OR c.visibility = 'company'
+                OR (c.visibility <> 'owner' AND $2 = ANY(c.follower_ids))
+                OR (c.visibility IN ('owner-role', 'owner-role-and-below') AND o.role_id = v.role_id)
+                OR (c.visibility = 'owner-role-and-below' AND o.role_id IN (SELECT id FROM ancestors)))
+         ORDER BY c.contact_id
+        """;
+
+    public async Task<Dictionary<Guid, Contact>> LoadAsync(Connection connection, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(Sql);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = connection.TenantId });
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = connection.UserId });
+        cmd.Parameters.Add(new NpgsqlParameter
+        {
+            NpgsqlDbType = NpgsqlDbType.Uuid,
+            Value = connection.Scope == ConnectionScope.List && connection.ListId is { } list ? list : DBNull.Value,
+        });
+        var result = new Dictionary<Guid, Contact>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var c = JsonSerializer.Deserialize<Contact>(r.GetString(0), DomainJson.Options) ?? throw new JsonException("A contact row holds JSON null.");
+            result[c.Id] = c;
+        }
+        return result;
+    }
+}

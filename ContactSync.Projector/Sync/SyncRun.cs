@@ -1,0 +1,376 @@
+using ContactSync.Domain.Common;
+using ContactSync.Domain.Connections;
+using ContactSync.Domain.Contacts;
+using ContactSync.Domain.Lists;
+using ContactSync.Domain.Sync;
+using ContactSync.Domain.Validation;
+using ContactSync.Providers;
+using static ContactSync.Domain.Sync.SyncEvent;
+
+namespace ContactSync.Projector.Sync;
+
+/// <summary>
+/// One run of a connection, the same reconciliation every time (a first sync is a run without a cursor): read the
+/// provider's changes from the stored cursor (all of the group when there is none or it expired: rule 11), record
+/// them (rule 3), merge each linked pair three-way (rule 5), link or import the rest, apply deletes behind the
+/// mass-delete guard (rule 7), then push the CRM side: create what is unlinked (tagged with its CRM id and
+/// announced first, rule 8), update what changed (never an empty write, rule 4), take out what left the scope
+/// (rule 2); save the cursor last. Every step is an event on the sync stream before or with its effect, so a run
+/// killed anywhere resumes by running again.
+/// </summary>
+internal sealed class SyncRun
+{
+    private const int ObservedPerAppend = 500;
+    private readonly SyncStore _store;
+    private readonly Connection _connection;
+    private readonly IContactProvider _provider;
+    private readonly TimeProvider _time;
+    private readonly Actor _actor;
+    private readonly Guid _runId = Guid.CreateVersion7();
+    private readonly Counts _counts = new();
+    private readonly List<string> _warnings = [];
+    private readonly HashSet<Guid> _touched = [];
+    private SyncState _state;
+    private string _groupId = "";
+
+    public SyncRun(SyncStore store, Connection connection, SyncState state, IContactProvider provider, TimeProvider time)
+    {
+        _store = store;
+        _connection = connection;
+        _state = state;
+        _provider = provider;
+        _time = time;
+        _actor = Actor.ForConnection(connection.Id, $"{(connection.Provider == "microsoft" ? "Outlook" : "Google Contacts")} sync");
+    }
+
+    private ConnectionSettings Settings => _connection.Settings;
+    private DateTimeOffset Now => _time.GetUtcNow();
+    private Func<ContactFields, ContactFields> Retainable => _provider.Capabilities.Retainable;
+
+    public async Task<SyncState> RunAsync(RunKind requested, IReadOnlyDictionary<Guid, Contact> crm, ListFilter? listFilter, CancellationToken ct)
+    {
+        _groupId = _connection.Group.Id ?? throw new InvalidOperationException("The group is bound before a run.");
+        var kind = _state.FirstSyncDone ? requested : RunKind.FirstSync;
+        var confirmed = _connection.DeletesConfirmedAt is { } v && v > _state.ConfirmedDeletesApplied ? v : (long?)null;
+        await AppendAsync([new SyncRunStarted(_connection.TenantId, _connection.Id, _runId, kind, confirmed, Now)], ct);
+
+        var (upserts, removals, cursor, full) = await ReadChangesAsync(kind == RunKind.FirstSync ? null : _state.Cursor, ct);
+        if (full && kind != RunKind.FirstSync) kind = RunKind.Resync;
+        await RecordAsync(upserts, removals, ct);
+
+        await Progress("linking", 0, upserts.Count, ct);
+        var updates = new List<(Guid ContactId, ContactFields Merged, ProviderContactUpdate Update)>();
+        var claimed = new HashSet<Guid>(_state.Links.Keys);
+        foreach (var u in upserts)
+        {
+            if (_state.ByProviderId.TryGetValue(u.Id, out var linkedId))
+            {
+                if (crm.TryGetValue(linkedId, out var c)) await ReconcileAsync(_state.Links[linkedId], c, u, updates, ct);
+            }
+            else if (Match(u, crm, claimed, kind) is { } match)
+            {
+                claimed.Add(match.Id);
+                await LinkFirstTimeAsync(match, u, updates, ct);
+            }
+            else if (Settings.PullsFromProvider)
+            {
+                await ImportAsync(u, listFilter, ct);
+            }
+        }
+        await PushUpdatesAsync(updates, ct);
+
+        var removed = removals.Where(r => _state.ByProviderId.ContainsKey(r.Id)).ToList();
+        if (full) removed.AddRange(MissingFromListing(upserts));
+        if (removed.Count > 0 && kind != RunKind.FirstSync && confirmed is null && MassDeleteGuard.Trips(removed.Count, _state.Links.Count))
+        {
+            await _store.HandleConnectionAsync(_connection.Id, new ConnectionCommand.PauseForMassDelete(removed.Count, _state.Links.Count, _actor, Now), ct);
+            _warnings.Add($"Paused: the provider would delete {removed.Count} of {_state.Links.Count} linked contacts. Confirm the deletes or resume to keep the contacts.");
+            return await CompleteAsync(cursor: null, ct);
+        }
+        await ApplyRemovalsAsync(removed, ct);
+
+        if (Settings.PushesToProvider)
+        {
+            await CreateAtProviderAsync(crm, upserts.Count, ct);
+            await PushCrmChangesAsync(crm, ct);
+            await TakeOutOfScopeAsync(crm, listFilter, ct);
+        }
+        return await CompleteAsync(cursor, ct);
+    }
+
+    private async Task<(List<ProviderContact> Upserts, List<ProviderRemoval> Removals, string Cursor, bool Full)> ReadChangesAsync(string? cursor, CancellationToken ct)
+    {
+        while (true)
+        {
+            var upserts = new Dictionary<string, ProviderContact>(StringComparer.Ordinal);
+            var removals = new Dictionary<string, ProviderRemoval>(StringComparer.Ordinal);
+            var page = cursor;
+            try
+            {
+                while (true)
+                {
+                    var changes = await _provider.GetChangesAsync(_groupId, page, ct);
+                    _counts.Request("changes");
+                    foreach (var u in changes.Upserts) { upserts[u.Id] = u; removals.Remove(u.Id); }
+                    foreach (var r in changes.Removals) { removals[r.Id] = r; upserts.Remove(r.Id); }
+                    page = changes.Cursor;
+                    if (!changes.HasMore)
+                        return ([.. upserts.Values.OrderBy(u => u.Id, StringComparer.Ordinal)], [.. removals.Values], changes.Cursor, cursor is null || changes.IsFullSync);
+                }
+            }
+            catch (CursorExpiredException) when (cursor is not null)
+            {
+                cursor = null;   // rule 11: list everything and diff against the links
+            }
+        }
+    }
+
+    private async Task RecordAsync(List<ProviderContact> upserts, List<ProviderRemoval> removals, CancellationToken ct)
+    {
+        var observed = upserts.Select(u => (SyncEvent)new ProviderChangeObserved(_connection.TenantId, _connection.Id, _runId, u.Id, u.ETag, u.Fields, u.CrmId, false, u.UpdatedAt, Now))
+            .Concat(removals.Select(r => new ProviderChangeObserved(_connection.TenantId, _connection.Id, _runId, r.Id, null, null, null, true, null, Now)));
+        foreach (var chunk in observed.Chunk(ObservedPerAppend)) await AppendAsync(chunk, ct);
+    }
+
+    /// <summary>A provider contact not linked yet: its CRM id tag first (our own create, whose answer may have been
+    /// lost), then on a first sync its e-mail when the settings say so; one CRM contact per provider contact.</summary>
+    private Contact? Match(ProviderContact u, IReadOnlyDictionary<Guid, Contact> crm, HashSet<Guid> claimed, RunKind kind)
+    {
+        if (Guid.TryParse(u.CrmId, out var tagged) && crm.TryGetValue(tagged, out var own) && !claimed.Contains(tagged)) return own;
+        if (kind != RunKind.FirstSync || Settings.MatchBy != MatchBy.Email) return null;
+        var emails = u.Fields.Emails.Select(e => EmailKey(e.Value)).ToHashSet(StringComparer.Ordinal);
+        return crm.Values.Where(c => !claimed.Contains(c.Id) && c.Fields.Emails.Any(e => emails.Contains(EmailKey(e.Value))))
+            .OrderBy(c => c.Id).FirstOrDefault();
+    }
+
+    private static string EmailKey(string email) => email.Trim().ToLowerInvariant();
+
+    private async Task ReconcileAsync(ContactLink link, Contact crm, ProviderContact u, List<(Guid, ContactFields, ProviderContactUpdate)> updates, CancellationToken ct)
+    {
+        if (u.ETag == link.ProviderVersion) return;   // nothing new at the provider since both sides agreed
+        _touched.Add(crm.Id);
+        await MergeAsync(link.Agreed, crm, u, updates, ct);
+    }
+
+    private async Task LinkFirstTimeAsync(Contact crm, ProviderContact u, List<(Guid, ContactFields, ProviderContactUpdate)> updates, CancellationToken ct)
+    {
+        _touched.Add(crm.Id);
+        // No state was ever agreed: every value either side holds is new, so nothing is dropped and differing values
+        // are conflicts the user can see.
+        await AppendAsync([new ContactLinked(_connection.TenantId, _connection.Id, _runId, crm.Id, u.Id, null, ContactFields.Empty, u.CrmId == crm.Id.ToString(), Now)], ct);
+        _counts.Linked++;
+        await MergeAsync(ContactFields.Empty, crm, u, updates, ct);
+    }
+
+    private async Task MergeAsync(ContactFields agreed, Contact crm, ProviderContact u, List<(Guid, ContactFields, ProviderContactUpdate)> updates, CancellationToken ct)
+    {
+        var merge = FieldMerger.Merge(agreed, crm.Fields, u.Fields, Retainable, Settings.Conflicts, crm.UpdatedAt, u.UpdatedAt);
+        var merged = Settings.PullsFromProvider ? merge.Merged : crm.Fields;
+        if (merge.CrmChanges && Settings.PullsFromProvider)
+        {
+            await _store.HandleContactAsync(crm.Id, c => c.Deleted ? null
+                : new ContactCommand.UpdateContact(c.Id, ContactPatch.SetAll(merged, c.Tags), _actor, Now), ct);
+            _counts.UpdatedInCrm++;
+        }
+        if (merge.Conflicts.Count > 0)
+        {
+            await AppendAsync([.. merge.Conflicts.Select(f => new ConflictRecorded(_connection.TenantId, _connection.Id, _runId, Guid.CreateVersion7(), crm.Id,
+                f.Field, f.CrmValue, f.ProviderValue, crm.UpdatedAt, u.UpdatedAt, Settings.Conflicts, f.Winner, Now))], ct);
+            _counts.Conflicts += merge.Conflicts.Count;
+        }
+        if (Settings.PushesToProvider && !Equals(Retainable(merged), Retainable(u.Fields)))
+            updates.Add((crm.Id, merged, new ProviderContactUpdate(u.Id, merged, u.ETag, crm.Id.ToString())));
+        else
+            await AppendAsync([new LinkAgreed(_connection.TenantId, _connection.Id, _runId, crm.Id, u.Id, u.ETag, merged, Now)], ct);
+    }
+
+    private async Task ImportAsync(ProviderContact u, ListFilter? listFilter, CancellationToken ct)
+    {
+        var content = ContactValidation.Normalize(u.Fields);
+        if (!content.IsValid)
+        {
+            _counts.Errors++;
+            _warnings.Add($"A provider contact could not be imported: {content.Errors}");
+            return;
+        }
+        var tags = listFilter?.Tags ?? [];
+        var id = Guid.CreateVersion7();
+        var would = Contact.Initial with { Id = id, Fields = content.Value, Tags = tags, OwnerId = _connection.UserId, Version = 0 };
+        if (listFilter is not null && !listFilter.Matches(would))
+        {
+            _counts.Skipped++;
+            return;
+        }
+        await _store.HandleContactAsync(id, _ => new ContactCommand.CreateContact(_connection.TenantId, id, content.Value, tags, _connection.UserId, [],
+            Settings.Visibility, _actor, Now), ct);
+        await AppendAsync([new ContactLinked(_connection.TenantId, _connection.Id, _runId, id, u.Id, u.ETag, content.Value, false, Now)], ct);
+        _touched.Add(id);
+        _counts.CreatedInCrm++;
+        _counts.Linked++;
+    }
+
+    private async Task PushUpdatesAsync(List<(Guid ContactId, ContactFields Merged, ProviderContactUpdate Update)> updates, CancellationToken ct)
+    {
+        foreach (var batch in updates.Chunk(_provider.Capabilities.MaxBatchUpdate))
+        {
+            var results = await _provider.UpdateAsync([.. batch.Select(b => b.Update)], ct);
+            _counts.Request("update");
+            var agreed = new List<SyncEvent>();
+            for (var i = 0; i < batch.Length; i++)
+            {
+                if (results[i].Succeeded)
+                {
+                    agreed.Add(new LinkAgreed(_connection.TenantId, _connection.Id, _runId, batch[i].ContactId, batch[i].Update.Id, results[i].ETag, batch[i].Merged, Now));
+                    _counts.UpdatedInProvider++;
+                }
+                else if (results[i].Error!.Kind != ProviderErrorKind.Conflict) _counts.Errors++;   // a stale etag is merged on the next pull
+            }
+            await AppendAsync(agreed, ct);
+        }
+    }
+
+    private IEnumerable<ProviderRemoval> MissingFromListing(List<ProviderContact> listed)
+    {
+        var present = listed.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        return _state.ByProviderId.Keys.Where(id => !present.Contains(id)).Select(id => new ProviderRemoval(id, RemovalReason.Deleted));
+    }
+
+    private async Task ApplyRemovalsAsync(List<ProviderRemoval> removed, CancellationToken ct)
+    {
+        foreach (var r in removed)
+        {
+            if (!_state.ByProviderId.TryGetValue(r.Id, out var contactId)) continue;
+            var delete = Settings.PullsFromProvider && Settings.ProviderDeletes == ProviderDeletes.Delete && r.Reason == RemovalReason.Deleted;
+            if (delete)
+            {
+                await _store.HandleContactAsync(contactId, c => c.Exists && !c.Deleted ? new ContactCommand.DeleteContact(c.Id, _actor, Now) : null, ct);
+                _counts.DeletedInCrm++;
+            }
+            _touched.Add(contactId);
+            await AppendAsync([new ContactUnlinked(_connection.TenantId, _connection.Id, _runId, contactId, r.Id,
+                r.Reason == RemovalReason.LeftGroup ? UnlinkReason.LeftGroup : UnlinkReason.ProviderDeleted, Now)], ct);
+        }
+    }
+
+    private async Task CreateAtProviderAsync(IReadOnlyDictionary<Guid, Contact> crm, int inGroup, CancellationToken ct)
+    {
+        var unlinked = crm.Values.Where(c => !_state.Links.ContainsKey(c.Id) && !_touched.Contains(c.Id)).OrderBy(c => c.Id).ToList();
+        if (unlinked.Count == 0) return;
+        if (_provider.Capabilities.MaxContacts is { } max)
+        {
+            var room = Math.Max(0, max - Math.Max(inGroup, _state.Links.Count));
+            if (unlinked.Count > room)
+            {
+                _warnings.Add($"The provider holds at most {max:N0} contacts: {unlinked.Count - room:N0} contacts were not added (rule 10).");
+                unlinked = unlinked[..room];
+            }
+        }
+        // A create announced by a run that died before its answer is looked up by its CRM id tag first (rule 8).
+        var pending = unlinked.Where(c => _state.PendingCreates.Contains(c.Id)).ToList();
+        foreach (var c in pending)
+        {
+            if (await _provider.FindByCrmIdAsync(_groupId, c.Id.ToString(), ct) is not { } found) continue;
+            _counts.Request("find");
+            await AppendAsync([new ContactLinked(_connection.TenantId, _connection.Id, _runId, c.Id, found.Id, found.ETag, c.Fields, true, Now)], ct);
+            unlinked.Remove(c);
+        }
+        var done = 0;
+        foreach (var batch in unlinked.Chunk(_provider.Capabilities.MaxBatchCreate))
+        {
+            await AppendAsync([new ProviderCreatesIntended(_connection.TenantId, _connection.Id, _runId, [.. batch.Select(c => c.Id)], Now)], ct);
+            var results = await _provider.CreateAsync(_groupId, [.. batch.Select(c => new NewProviderContact(c.Id.ToString(), c.Fields))], ct);
+            _counts.Request("create");
+            var linked = new List<SyncEvent>();
+            for (var i = 0; i < batch.Length; i++)
+            {
+                if (results[i] is { Succeeded: true, Id: { } providerId })
+                {
+                    linked.Add(new ContactLinked(_connection.TenantId, _connection.Id, _runId, batch[i].Id, providerId, results[i].ETag, batch[i].Fields, true, Now));
+                    _counts.CreatedInProvider++;
+                    _counts.Linked++;
+                }
+                else if (results[i].Error?.Kind == ProviderErrorKind.LimitReached)
+                {
+                    _warnings.Add("The provider's contact limit was reached; the remaining contacts were not added (rule 10).");
+                }
+                else _counts.Errors++;
+            }
+            await AppendAsync(linked, ct);
+            done += batch.Length;
+            await Progress("pushing", done, unlinked.Count, ct);
+        }
+    }
+
+    /// <summary>CRM edits since the last agreement, for links the pull did not touch: only what the provider can hold
+    /// and only when it differs (rule 4: a change that came from the provider is already agreed, so it never echoes).</summary>
+    private async Task PushCrmChangesAsync(IReadOnlyDictionary<Guid, Contact> crm, CancellationToken ct)
+    {
+        var updates = new List<(Guid, ContactFields, ProviderContactUpdate)>();
+        foreach (var link in _state.Links.Values)
+        {
+            if (_touched.Contains(link.ContactId) || !crm.TryGetValue(link.ContactId, out var c)) continue;
+            if (Equals(Retainable(c.Fields), Retainable(link.Agreed))) continue;
+            updates.Add((c.Id, c.Fields, new ProviderContactUpdate(link.ProviderId, c.Fields, link.ProviderVersion, c.Id.ToString())));
+        }
+        await PushUpdatesAsync(updates, ct);
+    }
+
+    /// <summary>Rule 2: a linked contact that left the scope (or was deleted in the CRM) leaves the group; deleted at the
+    /// provider if this sync created it, else only unlinked. Checked on the contact's own stream, never on a read model
+    /// that may lag or be rebuilding.</summary>
+    private async Task TakeOutOfScopeAsync(IReadOnlyDictionary<Guid, Contact> crm, ListFilter? listFilter, CancellationToken ct)
+    {
+        foreach (var link in _state.Links.Values.Where(l => !crm.ContainsKey(l.ContactId) && !_touched.Contains(l.ContactId)).ToList())
+        {
+            var contact = await _store.LoadContactAsync(link.ContactId, ct);
+            var inScope = contact.Exists && !contact.Deleted &&
+                (listFilter is null ? contact.OwnerId == _connection.UserId : listFilter.Matches(contact));
+            if (inScope) continue;   // the read model has not caught up yet
+            var results = link.CreatedBySync
+                ? await _provider.DeleteAsync([link.ProviderId], ct)
+                : await _provider.ModifyGroupMembersAsync(_groupId, [], [link.ProviderId], ct);
+            _counts.Request(link.CreatedBySync ? "delete" : "members");
+            if (!results[0].Succeeded && results[0].Error?.Kind != ProviderErrorKind.NotFound)
+            {
+                _counts.Errors++;
+                continue;
+            }
+            if (link.CreatedBySync) _counts.DeletedInProvider++;
+            await AppendAsync([new ContactUnlinked(_connection.TenantId, _connection.Id, _runId, link.ContactId, link.ProviderId,
+                contact.Deleted ? UnlinkReason.CrmDeleted : UnlinkReason.LeftScope, Now)], ct);
+        }
+    }
+
+    private async Task<SyncState> CompleteAsync(string? cursor, CancellationToken ct)
+    {
+        var events = new List<SyncEvent>();
+        if (cursor is not null && cursor != _state.Cursor) events.Add(new CursorSaved(_connection.TenantId, _connection.Id, cursor, Now));
+        events.Add(new SyncRunCompleted(_connection.TenantId, _connection.Id, _runId, _counts.ToRunCounts(), _warnings, Now));
+        await AppendAsync(events, ct);
+        return _state;
+    }
+
+    private Task Progress(string phase, int done, int total, CancellationToken ct) =>
+        AppendAsync([new SyncRunProgressed(_connection.TenantId, _connection.Id, _runId, phase, done, total, Now)], ct);
+
+    private async Task AppendAsync(IReadOnlyList<SyncEvent> events, CancellationToken ct) =>
+        _state = await _store.AppendSyncAsync(_connection.Id, _state, events, ct);
+
+    /// <summary>Fails the run with what it did so far; the caller decides whether the connection fails too.</summary>
+    public async Task<SyncState> FailAsync(string error, CancellationToken ct)
+    {
+        await AppendAsync([new SyncRunFailed(_connection.TenantId, _connection.Id, _runId, _counts.ToRunCounts(), error, Now)], ct);
+        return _state;
+    }
+
+    private sealed class Counts
+    {
+        public int CreatedInCrm, UpdatedInCrm, DeletedInCrm, CreatedInProvider, UpdatedInProvider, DeletedInProvider, Linked, Conflicts, Errors, Skipped;
+        private readonly Dictionary<string, int> _requests = [];
+
+        public void Request(string endpoint) => _requests[endpoint] = _requests.GetValueOrDefault(endpoint) + 1;
+
+        public RunCounts ToRunCounts() => new(CreatedInCrm, UpdatedInCrm, DeletedInCrm, CreatedInProvider, UpdatedInProvider, DeletedInProvider,
+            Linked, Conflicts, Errors, new Dictionary<string, int>(_requests));
+    }
+}
