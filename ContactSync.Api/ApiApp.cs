@@ -1,5 +1,6 @@
 using ContactSync.Api.Audit;
 using ContactSync.Api.Auth;
+using ContactSync.Api.Connections;
 using ContactSync.Api.Contacts;
 using ContactSync.Api.Dashboard;
 using ContactSync.Api.Infrastructure;
@@ -31,7 +32,8 @@ public static class ApiApp
         var events = builder.Configuration.GetConnectionString("events")!;
         builder.Services.AddSingleton(_ => new ReadModelDb(ReadModelDb.Create(events)));
         builder.Services.AddSingleton<DirectoryReads>().AddSingleton<UserReads>().AddSingleton<ContactReads>()
-            .AddSingleton<ListReads>().AddSingleton<ProjectionStatusReads>();
+            .AddSingleton<ListReads>().AddSingleton<ProjectionStatusReads>()
+            .AddSingleton<ConnectionReads>();
 
         var app = builder.Build();
         app.UseApiInfrastructure();
@@ -44,6 +46,7 @@ public static class ApiApp
         app.MapContactsApi();
         app.MapContactHistoryApi();
         app.MapListsApi();
+        app.MapConnectionsApi();
         app.MapAuditApi();
         app.MapDashboardApi();
         app.MapOpsApi();

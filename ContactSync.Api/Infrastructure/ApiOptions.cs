@@ -25,6 +25,11 @@ public sealed class ApiOptions
     [Range(0, 86_400)]
     public int EmailReservationStaleSeconds { get; set; } = 60;
 
+    /// <summary>Age after which a provider group's reservation whose connection was never written (or is disconnected)
+    /// is taken over; longer than any request takes.</summary>
+    [Range(0, 86_400)]
+    public int GroupReservationStaleSeconds { get; set; } = 60;
+
     /// <summary>Per-tenant token bucket: burst size.</summary>
     [Range(1, int.MaxValue)]
     public int RateLimitBurst { get; set; } = 2000;

@@ -57,7 +57,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     // Deciders re-validate as a backstop; the API answers 422 with field errors before they are reached.
     private static readonly HashSet<string> InvalidInputCodes =
-        ["contact.invalid", "name.invalid", "user.email-invalid", "list.filter-invalid", "user.key-hash-invalid", "user.permission-unknown"];
+        ["contact.invalid", "name.invalid", "user.email-invalid", "list.filter-invalid", "user.key-hash-invalid", "user.permission-unknown", "connection.invalid"];
 
     private static int StatusOf(string code, out string? echoed)
     {

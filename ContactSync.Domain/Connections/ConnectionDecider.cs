@@ -88,6 +88,9 @@ public static class ConnectionDecider
             (DisconnectConnection c, _) => [new ConnectionDisconnected(state.TenantId, state.Id, c.Actor, c.At)],
 
             (BindGroup c, _) when c.GroupId == state.Group.Id && c.Name == state.Group.Name => [],
+            // A connection syncs one group for life: binding another would orphan every link to the first one.
+            (BindGroup c, _) when state.Group.Id is not null && c.GroupId != state.Group.Id =>
+                throw Violation("connection.group-already-bound", "The connection is bound to another provider group."),
             (BindGroup c, _) => [new ConnectionGroupBound(state.TenantId, state.Id, c.GroupId, c.Name, c.Actor, c.At)],
             (RequireReauth c, { NeedsReauth: true }) when c.Message == state.LastError => [],
             (RequireReauth c, _) => [new ConnectionReauthRequired(state.TenantId, state.Id, c.Message, c.Actor, c.At)],

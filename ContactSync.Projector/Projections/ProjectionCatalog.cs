@@ -2,6 +2,7 @@ using ContactSync.Projector.Audit;
 using ContactSync.Projector.Contacts;
 using ContactSync.Projector.Dashboard;
 using ContactSync.Projector.Directory;
+using ContactSync.Projector.Sync;
 
 namespace ContactSync.Projector.Projections;
 
@@ -14,6 +15,7 @@ internal static class ProjectionCatalog
         ContactsProjection.Definition,
         DashboardProjection.Definition,
         AuditProjection.Definition,
+        ConnectionsProjection.Definition,
     ];
 
     public static ProjectionDefinition? Find(string name) => All.FirstOrDefault(p => p.Name == name);

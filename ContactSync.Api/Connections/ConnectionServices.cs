@@ -1,0 +1,80 @@
+using ContactSync.Api.Auth;
+using ContactSync.Api.Infrastructure;
+using ContactSync.Domain.Accounts;
+using ContactSync.Domain.Common;
+using ContactSync.Domain.Connections;
+using ContactSync.EventStore;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ContactSync.Api.Connections;
+
+/// <summary>A provider account as a connection needs it: whose it is and whether its grant is usable.</summary>
+public sealed record AccountView(bool Exists, Guid TenantId, Guid UserId, string Provider, string Status)
+{
+    public static readonly AccountView Missing = new(false, Guid.Empty, Guid.Empty, "", "");
+
+    public static AccountView Fold(IEnumerable<AccountEvent> events) => events.Aggregate(Missing, (a, e) => e switch
+    {
+        AccountEvent.AccountConnected c => new AccountView(true, c.TenantId, c.UserId, c.Provider, "connected"),
+        AccountEvent.AccountGrantRenewed => a with { Status = "connected" },
+        AccountEvent.AccountReauthRequired => a with { Status = "needs-reauth" },
+        AccountEvent.AccountDisconnected => a with { Status = "disconnected" },
+        _ => a,
+    });
+}
+
+/// <summary>What connection endpoints depend on, bound with [AsParameters].</summary>
+public sealed record ConnectionServices(
+    IEventStore Store, ConnectionReads Reads, ReadModelDb Db, TimeProvider Time, IOptions<ApiOptions> Options, HttpContext Http)
+{
+    public Task<Connection> LoadAsync(Guid id, CancellationToken ct) =>
+        CommandHandler.LoadAsync(Store, ConnectionDecider.Definition, StreamNames.Connection(id), ct);
+
+    /// <summary>
+    /// The connection a caller is about to change: 404 when it is missing, another tenant's, or neither theirs nor
+    /// seen by an admin; 412 when If-Match names another version. The one load-check sequence of every write.
+    /// </summary>
+    public async Task<(Connection State, ProblemHttpResult? Problem)> LoadForWriteAsync(Guid id, Caller caller, CancellationToken ct)
+    {
+        if (!IfMatch.TryRead(Http.Request, out var pinned)) return (Connection.Initial, Problems.PreconditionFailed("If-Match must be a version as sent in ETag."));
+        var state = await LoadAsync(id, ct);
+        if (!IsVisible(state, caller)) return (state, Problems.NotFound("The connection does not exist."));
+        if (pinned is { } v && v != state.Version) return (state, Problems.PreconditionFailed($"The connection is at version {state.Version}."));
+        return (state, null);
+    }
+
+    public static bool IsVisible(Connection c, Caller caller) =>
+        c.Exists && c.TenantId == caller.TenantId && (caller.IsAdmin || c.UserId == caller.UserId);
+
+    /// <summary>Decides and appends; waits until the connections read model shows the change.</summary>
+    public async Task<Connection> DecideAndAppendAsync(Guid id, Connection state, ConnectionCommand command, CancellationToken ct)
+    {
+        var handled = await CommandHandler.HandleAsync(Store, ConnectionDecider.Definition, StreamNames.Connection(id), state, command, ct);
+        if (handled.Position is { } position) await Http.AfterWriteAsync(position, ProjectionNames.Connections);
+        return handled.State;
+    }
+
+    /// <summary>The read model's view once it has the state's version; the stream's own view when the wait ran out.</summary>
+    public async Task<ConnectionResponse> RespondAsync(Caller caller, Connection state, CancellationToken ct)
+    {
+        Http.Response.Headers.ETag = IfMatch.ETag(state.Version);
+        return await Reads.GetAsync(caller, state.Id, ct) is { } row && row.Version >= state.Version ? row : ConnectionResponse.From(state);
+    }
+
+    public async Task<AccountView> AccountAsync(Guid accountId, CancellationToken ct) =>
+        AccountView.Fold(EventStreams.Domain<AccountEvent>(await EventStreams.ReadAsync(Store, StreamNames.Account(accountId), ct)));
+
+    public async Task<IReadOnlyList<string>> PermissionsAsync(Caller caller, CancellationToken ct)
+    {
+        await using var cmd = Db.CreateCommand("SELECT permissions FROM rm.users WHERE tenant_id = $1 AND user_id = $2 AND active");
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.TenantId });
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.UserId });
+        return await cmd.ExecuteScalarAsync(ct) is string[] permissions ? permissions : [];
+    }
+
+    public Task<T> WithRetriesAsync<T>(Func<Task<T>> attempt) => EventStreams.WithRetriesAsync(Http, Options.Value.WriteAttempts, attempt);
+
+    public DateTimeOffset Now => Time.GetUtcNow();
+}

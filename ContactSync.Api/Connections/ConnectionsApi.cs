@@ -1,0 +1,146 @@
+using System.Text.Json;
+using ContactSync.Api.Auth;
+using ContactSync.Api.Infrastructure;
+using ContactSync.Domain.Common;
+using ContactSync.Domain.Connections;
+using ContactSync.Domain.Lists;
+using ContactSync.Domain.Users;
+using ContactSync.Domain.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static ContactSync.Domain.Connections.ConnectionCommand;
+
+namespace ContactSync.Api.Connections;
+
+/// <summary>
+/// Sync connections (the control plane, stream <c>Connection-{id}</c>): create, start, sync now, pause, resume,
+/// confirm deletes, settings, disconnect. Each step is an event with the caller as actor; an impossible step is a 409
+/// with the decider's code. A connection is the business of its user and of the tenant's admins: anybody else gets 404.
+/// </summary>
+public static class ConnectionsApi
+{
+    public const string DefaultOwnedGroupName = "ContactSync";
+
+    public static IEndpointRouteBuilder MapConnectionsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/connections").WithTags("Connections").RequireUser().WithStandardProblems();
+        group.MapPost("/", CreateConnection).WithName(nameof(CreateConnection)).WithSummary("Create a connection (state ready)")
+            .WithDescription("Needs persons.add and organizations.add; scope list only for the list's creator. The group is an existing provider group (id) or a new one (name, default the list's name). One active connection per provider group.")
+            .Accepts<ConnectionResponse>("application/json").ProducesValidation();
+        group.MapGet("/", GetConnections).WithName(nameof(GetConnections)).WithSummary("The caller's connections (an admin: the tenant's)")
+            .ProducesValidation().WaitsForMinPosition(ProjectionNames.Connections);
+        group.MapGet("/{id:guid}", GetConnection).WithName(nameof(GetConnection)).WithSummary("A connection with its state, progress and counts")
+            .WaitsForMinPosition(ProjectionNames.Connections);
+        group.MapPatch("/{id:guid}", PatchConnection).WithName(nameof(PatchConnection)).WithSummary("Change a connection's settings")
+            .Accepts<ConnectionResponse>("application/json").ProducesValidation().ProducesProblem(412);
+        group.MapDelete("/{id:guid}", DisconnectConnection).WithName(nameof(DisconnectConnection))
+            .WithSummary("Disconnect: stops syncing for good; no contact is deleted on either side").ProducesProblem(412);
+        MapStep(group, "start", nameof(StartConnection), "Start syncing a ready connection", (a, t) => new StartConnection(a, t), accepted: true);
+        MapStep(group, "sync", nameof(RequestSync), "Sync now (also the retry of a failed connection)", (a, t) => new RequestSync(a, t), accepted: true);
+        MapStep(group, "pause", nameof(PauseConnection), "Pause", (a, t) => new PauseConnection(a, t), accepted: false);
+        MapStep(group, "resume", nameof(ResumeConnection), "Resume (after a mass-delete pause: the deletes are rejected, the links end)",
+            (a, t) => new ResumeConnection(a, t), accepted: false);
+        MapStep(group, "confirm-deletes", nameof(ConfirmDeletes), "Confirm the deletes that paused the connection (rule 7)",
+            (a, t) => new ConfirmDeletes(a, t), accepted: false);
+        return app;
+    }
+
+    private static void MapStep(RouteGroupBuilder group, string path, string name, string summary, Func<Actor, DateTimeOffset, ConnectionCommand> step, bool accepted)
+    {
+        async Task<Results<Ok<ConnectionResponse>, Accepted<ConnectionResponse>, ProblemHttpResult>> Handle(
+            Guid id, Caller caller, [AsParameters] ConnectionServices s, CancellationToken ct) =>
+            await s.WithRetriesAsync<Results<Ok<ConnectionResponse>, Accepted<ConnectionResponse>, ProblemHttpResult>>(async () =>
+            {
+                var (state, problem) = await s.LoadForWriteAsync(id, caller, ct);
+                if (problem is not null) return problem;
+                state = await s.DecideAndAppendAsync(id, state, step(caller.Actor, s.Now), ct);
+                var response = await s.RespondAsync(caller, state, ct);
+                return accepted ? TypedResults.Accepted($"/api/connections/{id}", response) : TypedResults.Ok(response);
+            });
+        group.MapPost($"/{{id:guid}}/{path}", Handle).WithName(name).WithSummary(summary).ProducesProblem(412);
+    }
+
+    public static async Task<Results<Created<ConnectionResponse>, ProblemHttpResult>> CreateConnection(
+        JsonElement body, Caller caller, [AsParameters] ConnectionServices s, CancellationToken ct)
+    {
+        if (JsonText.Check(body) is { } malformed) return malformed;
+        var errors = new FieldErrors();
+        var request = ConnectionBody.Parse(body, create: true, errors);
+        if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
+
+        var permissions = await s.PermissionsAsync(caller, ct);
+        if (Permissions.All.FirstOrDefault(p => !permissions.Contains(p)) is { } missing)
+            return Problems.Forbidden($"Setting up a sync needs the permissions {string.Join(" and ", Permissions.All)}; you lack {missing}.");
+
+        var account = await s.AccountAsync(request.AccountId, ct);
+        if (!account.Exists || account.TenantId != caller.TenantId || account.UserId != caller.UserId)
+            return Problems.NotFound("The account does not exist.");
+        if (account.Status == "disconnected") return Problems.Conflict("The account is disconnected; connect it again first.", "account.disconnected");
+        if (account.Status == "needs-reauth") return Problems.Conflict("The account needs to be connected again (its grant was refused).", "account.needs-reauth");
+
+        string? listName = null;
+        if (request.ListId is { } listId)
+        {
+            var list = await CommandHandler.LoadAsync(s.Store, ListDecider.Definition, StreamNames.List(listId), ct);
+            if (!list.Exists || list.Deleted || list.TenantId != caller.TenantId) return Problems.NotFound("The list does not exist.");
+            // Planfix rule 1: only the list's creator syncs it; an admin is no exception.
+            if (list.CreatedBy != caller.UserId) return Problems.Forbidden("Only the list's creator can sync it.");
+            listName = list.Name;
+        }
+        var group = new GroupRef(request.GroupId, request.GroupName ?? (request.GroupId is null ? listName ?? DefaultOwnedGroupName : ""));
+
+        var id = Guid.CreateVersion7();
+        var stale = TimeSpan.FromSeconds(s.Options.Value.GroupReservationStaleSeconds);
+        if (!await GroupReservations.TryReserveAsync(s.Store, caller.TenantId, request.AccountId, GroupReservations.KeyOf(group), id, stale, s.Now, ct))
+            return Problems.Conflict("Another connection already syncs this provider group; disconnect it first or choose another group.", "connection.group-taken");
+        var state = await s.DecideAndAppendAsync(id, Connection.Initial, new CreateConnection(caller.TenantId, id, caller.UserId, request.AccountId,
+            account.Provider, request.Scope, request.ListId, group, request.ApplyTo(ConnectionSettings.Default), caller.Actor, s.Now), ct);
+        return TypedResults.Created($"/api/connections/{id}", await s.RespondAsync(caller, state, ct));
+    }
+
+    public static async Task<Results<Ok<Page<ConnectionResponse>>, ProblemHttpResult>> GetConnections(
+        string? limit, string? cursor, Caller caller, ConnectionReads reads, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var take = Paging.Limit(limit, errors);
+        var after = Paging.IdCursor(cursor, "n", errors);
+        if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
+        var rows = await reads.ListAsync(caller, after, take, ct);
+        var items = rows.Take(take).ToList();
+        return TypedResults.Ok(new Page<ConnectionResponse>(items, rows.Count > take ? Paging.Cursor("n", items[^1].Id.ToString("N")) : null));
+    }
+
+    public static async Task<Results<Ok<ConnectionResponse>, ProblemHttpResult>> GetConnection(
+        Guid id, Caller caller, ConnectionReads reads, HttpContext http, CancellationToken ct)
+    {
+        if (await reads.GetAsync(caller, id, ct) is not { } connection) return Problems.NotFound("The connection does not exist.");
+        http.Response.Headers.ETag = IfMatch.ETag(connection.Version);
+        return TypedResults.Ok(connection);
+    }
+
+    public static async Task<Results<Ok<ConnectionResponse>, ProblemHttpResult>> PatchConnection(
+        Guid id, JsonElement body, Caller caller, [AsParameters] ConnectionServices s, CancellationToken ct)
+    {
+        if (JsonText.Check(body) is { } malformed) return malformed;
+        var errors = new FieldErrors();
+        var patch = ConnectionBody.Parse(body, create: false, errors);
+        if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
+        return await s.WithRetriesAsync<Results<Ok<ConnectionResponse>, ProblemHttpResult>>(async () =>
+        {
+            var (state, problem) = await s.LoadForWriteAsync(id, caller, ct);
+            if (problem is not null) return problem;
+            state = await s.DecideAndAppendAsync(id, state, new ChangeSettings(patch.ApplyTo(state.Settings), caller.Actor, s.Now), ct);
+            return TypedResults.Ok(await s.RespondAsync(caller, state, ct));
+        });
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DisconnectConnection(
+        Guid id, Caller caller, [AsParameters] ConnectionServices s, CancellationToken ct) =>
+        await s.WithRetriesAsync<Results<NoContent, ProblemHttpResult>>(async () =>
+        {
+            var (state, problem) = await s.LoadForWriteAsync(id, caller, ct);
+            if (problem is not null) return problem;
+            state = await s.DecideAndAppendAsync(id, state, new DisconnectConnection(caller.Actor, s.Now), ct);
+            await GroupReservations.ReleaseAsync(s.Store, state);
+            return TypedResults.NoContent();
+        });
+}

@@ -1,0 +1,175 @@
+using System.Text.Json;
+using ContactSync.Domain.Accounts;
+using ContactSync.Domain.Common;
+using ContactSync.Domain.Connections;
+using ContactSync.Domain.Contacts;
+using ContactSync.Domain.Serialization;
+using ContactSync.Domain.Sync;
+using ContactSync.EventStore;
+using ContactSync.Projector.Ops;
+using ContactSync.Projector.Tests.Support;
+using ContactSync.Testing;
+using static ContactSync.Domain.Connections.ConnectionEvent;
+using static ContactSync.Domain.Sync.SyncEvent;
+
+namespace ContactSync.Projector.Tests.Sync;
+
+/// <summary>No worker exists yet: the data-plane events are appended straight to the store, as a worker will.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ConnectionsProjectionTests(PostgresFixture fixture)
+{
+    private const string Columns = """
+        SELECT state, progress_phase, progress_done, progress_total, last_sync_at, run_error, linked, open_conflicts,
+               direction, poll_seconds, group_id, group_name, account_status, last_error, version
+          FROM rm.connections WHERE connection_id = $1
+        """;
+
+    private readonly Guid tenant = Guid.CreateVersion7();
+    private readonly Guid user = Guid.CreateVersion7();
+    private readonly Guid account = Guid.CreateVersion7();
+    private readonly Actor actor = Actor.ForUser(Guid.CreateVersion7(), "Ann");
+    private readonly DateTimeOffset at = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+    private Position last;
+
+    [Fact]
+    public async Task A_connection_shows_its_settings_runs_progress_links_and_conflicts()
+    {
+        await using var scope = await ProjectorScope.CreateAsync(fixture);
+        await scope.StartProjectorAsync();
+        var id = Guid.CreateVersion7();
+        var run = Guid.CreateVersion7();
+        var contact = Guid.CreateVersion7();
+        await AppendAsync(scope, StreamNames.Account(account), new AccountEvent.AccountConnected(tenant, account, user, "google", "ann@example.com",
+            new SealedSecret("k1", "sealed"), actor, at));
+        await AppendAsync(scope, StreamNames.Connection(id), Created(id));
+        await AssertStateAsync(scope, id, "ready");
+
+        await AppendAsync(scope, StreamNames.Connection(id), new ConnectionStarted(tenant, id, actor, at));
+        await AssertStateAsync(scope, id, "idle");
+
+        await AppendAsync(scope, StreamNames.ConnectionSync(id), new SyncRunStarted(tenant, id, run, RunKind.FirstSync, at),
+            new SyncRunProgressed(tenant, id, run, "pushing", 3, 10, at.AddSeconds(1)));
+        var row = await AssertStateAsync(scope, id, "syncing");
+        Assert.Equal(["pushing", 3, 10], row[1..4]);
+
+        await AppendAsync(scope, StreamNames.ConnectionSync(id),
+            new ContactLinked(tenant, id, run, contact, "people/c1", "e1", ContactFields.Empty, true, at),
+            new ContactLinked(tenant, id, run, Guid.CreateVersion7(), "people/c2", "e2", ContactFields.Empty, true, at),
+            new ContactUnlinked(tenant, id, run, contact, "people/c1", UnlinkReason.LeftScope, at),
+            new ConflictRecorded(tenant, id, run, Guid.CreateVersion7(), contact, "jobTitle", JsonSerializer.SerializeToElement("CTO"),
+                JsonSerializer.SerializeToElement("CEO"), at, at, ConflictPolicy.LastWriterWins, SyncSide.Provider, at),
+            new SyncRunCompleted(tenant, id, run, RunCounts.Zero, [], at.AddSeconds(5)));
+        row = await AssertStateAsync(scope, id, "idle");
+        Assert.Equal([null, null, null], row[1..4]);
+        Assert.Equal(at.AddSeconds(5), new DateTimeOffset((DateTime)row[4]!));
+        Assert.Equal([null, 1, 1], row[5..8]);
+
+        var failedRun = Guid.CreateVersion7();
+        await AppendAsync(scope, StreamNames.ConnectionSync(id), new SyncRunStarted(tenant, id, failedRun, RunKind.Pull, at.AddMinutes(1)),
+            new SyncRunFailed(tenant, id, failedRun, RunCounts.Zero, "Google answered 500 for too long.", at.AddMinutes(2)));
+        row = await AssertStateAsync(scope, id, "idle");
+        Assert.Equal(at.AddMinutes(2), new DateTimeOffset((DateTime)row[4]!));
+        Assert.Equal("Google answered 500 for too long.", row[5]);
+    }
+
+    [Fact]
+    public async Task Control_plane_steps_and_settings_reach_the_row_with_the_stream_version()
+    {
+        await using var scope = await ProjectorScope.CreateAsync(fixture);
+        await scope.StartProjectorAsync();
+        var id = Guid.CreateVersion7();
+        var changed = ConnectionSettings.Default with { Direction = SyncDirection.FromProvider, PollSeconds = 300 };
+        await AppendAsync(scope, StreamNames.Connection(id), Created(id), new ConnectionStarted(tenant, id, actor, at),
+            new ConnectionPaused(tenant, id, PauseReason.User, null, actor, at),
+            new ConnectionSettingsChanged(tenant, id, ConnectionSettings.Default, changed, actor, at),
+            new ConnectionGroupBound(tenant, id, "contactGroups/9", "Customers", actor, at));
+        var row = await AssertStateAsync(scope, id, "paused");
+        Assert.Equal(["from-provider", 300, "contactGroups/9", "Customers"], row[8..12]);
+        Assert.Equal(4L, row[14]);
+
+        await AppendAsync(scope, StreamNames.Connection(id), new ConnectionResumed(tenant, id, actor, at),
+            new ConnectionFailed(tenant, id, "The group was deleted at the provider.", actor, at));
+        row = await AssertStateAsync(scope, id, "failed");
+        Assert.Equal("The group was deleted at the provider.", row[13]);
+
+        await AppendAsync(scope, StreamNames.Connection(id), new ConnectionReauthRequired(tenant, id, "expired", actor, at));
+        await AssertStateAsync(scope, id, "needs-reauth");
+        await AppendAsync(scope, StreamNames.Connection(id), new ConnectionDisconnected(tenant, id, actor, at));
+        await AssertStateAsync(scope, id, "disconnected");
+    }
+
+    [Fact]
+    public async Task The_accounts_grant_shows_on_every_connection_of_the_account_and_on_those_created_later()
+    {
+        await using var scope = await ProjectorScope.CreateAsync(fixture);
+        await scope.StartProjectorAsync();
+        var (a, b, c, other) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        var otherAccount = Guid.CreateVersion7();
+        await AppendAsync(scope, StreamNames.Account(account), new AccountEvent.AccountConnected(tenant, account, user, "google", "ann@example.com",
+            new SealedSecret("k1", "sealed"), actor, at));
+        await AppendAsync(scope, StreamNames.Account(otherAccount), new AccountEvent.AccountConnected(tenant, otherAccount, user, "microsoft",
+            "ann@example.org", new SealedSecret("k1", "sealed"), actor, at));
+        await AppendAsync(scope, StreamNames.Connection(a), Created(a), new ConnectionStarted(tenant, a, actor, at));
+        await AppendAsync(scope, StreamNames.Connection(b), Created(b));
+        await AppendAsync(scope, StreamNames.Connection(other), Created(other) with { AccountId = otherAccount }, new ConnectionStarted(tenant, other, actor, at));
+
+        await AppendAsync(scope, StreamNames.Account(account), new AccountEvent.AccountReauthRequired(tenant, account, "Google refused the grant.", actor, at));
+        await AssertStateAsync(scope, a, "needs-reauth");
+        Assert.Equal("Google refused the grant.", await scope.ScalarAsync<string>("SELECT account_message FROM rm.connections WHERE connection_id = $1", a));
+        await AssertStateAsync(scope, b, "needs-reauth");
+        await AssertStateAsync(scope, other, "idle");
+        await AppendAsync(scope, StreamNames.Connection(c), Created(c));
+        await AssertStateAsync(scope, c, "needs-reauth");
+
+        await AppendAsync(scope, StreamNames.Account(account), new AccountEvent.AccountGrantRenewed(tenant, account, new SealedSecret("k2", "sealed"), actor, at));
+        await AssertStateAsync(scope, a, "idle");
+        await AssertStateAsync(scope, c, "ready");
+
+        await AppendAsync(scope, StreamNames.Account(account), new AccountEvent.AccountDisconnected(tenant, account, actor, at));
+        foreach (var id in new[] { a, b, c }) await AssertStateAsync(scope, id, "disconnected");
+        await AssertStateAsync(scope, other, "idle");
+    }
+
+    [Fact]
+    public async Task A_rebuild_gives_the_same_rows()
+    {
+        await using var scope = await ProjectorScope.CreateAsync(fixture);
+        var id = Guid.CreateVersion7();
+        var run = Guid.CreateVersion7();
+        await AppendAsync(scope, StreamNames.Account(account), new AccountEvent.AccountConnected(tenant, account, user, "google", "ann@example.com",
+            new SealedSecret("k1", "sealed"), actor, at), new AccountEvent.AccountReauthRequired(tenant, account, "expired", actor, at));
+        await AppendAsync(scope, StreamNames.Connection(id), Created(id), new ConnectionStarted(tenant, id, actor, at));
+        await AppendAsync(scope, StreamNames.ConnectionSync(id), new SyncRunStarted(tenant, id, run, RunKind.FirstSync, at),
+            new ContactLinked(tenant, id, run, Guid.CreateVersion7(), "people/c1", "e1", ContactFields.Empty, true, at));
+        await scope.StartProjectorAsync();
+        var before = await AssertStateAsync(scope, id, "needs-reauth");
+        var checksum = await ProjectionRequests.ChecksumAsync(scope.DataSource, "connections");
+
+        Assert.True(await ProjectionRequests.RequestRebuildAsync(scope.DataSource, "connections"));
+        await Eventually.HoldsAsync(async () => await scope.ScalarAsync<int>(
+            "SELECT active_version FROM rm.projections WHERE name = 'connections' AND state = 'live'") == 2, "connections v2 is live");
+        Assert.Equal(checksum, await ProjectionRequests.ChecksumAsync(scope.DataSource, "connections"));
+        Assert.Equal(before, await AssertStateAsync(scope, id, "needs-reauth"));
+    }
+
+    private ConnectionCreated Created(Guid id) => new(tenant, id, user, account, "google", ConnectionScope.Owned, null,
+        new GroupRef(null, "ContactSync"), ConnectionSettings.Default, actor, at);
+
+    private async Task AppendAsync(ProjectorScope scope, string stream, params object[] events)
+    {
+        var data = events.Select(e =>
+        {
+            var (type, json) = DomainJson.Serialize(e);
+            return new EventData(Guid.CreateVersion7(), type, json);
+        }).ToList();
+        last = (await scope.Store.AppendToStreamAsync(stream, ExpectedRevision.Any, data)).LogPosition;
+    }
+
+    private async Task<object?[]> AssertStateAsync(ProjectorScope scope, Guid id, string state)
+    {
+        await scope.WaitForProjectionsAsync(last, "connections");
+        var row = Assert.Single(await scope.RowsAsync(Columns, id));
+        Assert.Equal(state, row[0]);
+        return row;
+    }
+}
