@@ -3,6 +3,7 @@ using ContactSync.Domain.Lists;
 using ContactSync.Domain.Sync;
 using ContactSync.EventStore;
 using ContactSync.Providers;
+using ContactSync.Providers.Accounts;
 
 namespace ContactSync.Projector.Sync;
 
@@ -74,6 +75,10 @@ internal sealed class ConnectionWorker(
                 await store.HandleConnectionAsync(connectionId, new ConnectionCommand.RequireReauth(
                     $"The provider refused the account's grant ({e.Message}); connect the account again to resume.", SyncActor(connection), time.GetUtcNow()), ct);
                 return;
+            }
+            catch (AccountUnavailableException)
+            {
+                return;   // disconnected: the supervisor stops the connection too
             }
             catch (ProviderThrottledException e)
             {

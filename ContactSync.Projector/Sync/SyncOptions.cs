@@ -7,6 +7,7 @@ public sealed class SyncOptions
 {
     public const string SectionName = "ContactSync:Sync";
 
+    /// <summary>Read at startup: false registers no workers at all (see <see cref="SyncHosting.AddSyncWorkers"/>).</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>How often the supervisor looks for connections to take or give up, and checks its lock session.</summary>

@@ -39,7 +39,6 @@ internal sealed class SyncSupervisor(
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        if (!options.Value.Enabled) return;
         while (!ct.IsCancellationRequested)
         {
             try

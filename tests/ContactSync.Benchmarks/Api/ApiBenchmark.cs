@@ -146,6 +146,7 @@ public static class ApiBenchmark
         {
             ["ConnectionStrings:events"] = cs,
             ["ContactSync:OperatorKey"] = operatorKey,
+            ["ContactSync:Sync:Enabled"] = "false",
             ["ContactSync:Api:RateLimitBurst"] = "1000000000",
             ["ContactSync:Api:RateLimitPerSecond"] = "1000000000",
             ["Logging:LogLevel:Default"] = "Warning",

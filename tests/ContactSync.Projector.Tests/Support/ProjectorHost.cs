@@ -27,6 +27,7 @@ internal sealed class ProjectorHost : IAsyncDisposable
                 ["ConnectionStrings:events"] = connectionString,
                 ["ContactSync:Projector:ControlInterval"] = "00:00:00.050",
                 ["ContactSync:Projector:StandbyRetry"] = "00:00:00.200",
+                ["ContactSync:Sync:Enabled"] = "false",
             };
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;
             builder.Configuration.AddInMemoryCollection(values);

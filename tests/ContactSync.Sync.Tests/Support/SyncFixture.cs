@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ContactSync.Api;
+using ContactSync.Projector;
+using ContactSync.Providers;
+using ContactSync.Providers.Google;
+using ContactSync.Providers.Microsoft;
+using ContactSync.Sandbox;
+using ContactSync.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ContactSync.Sync.Tests.Support;
+
+/// <summary>
+/// The system as it runs: PostgreSQL, the provider sandbox, the Projector (projections and sync workers) and the
+/// API, each a real host on a free port. A test acts as a CRM user through the REST API and as the same person at
+/// the provider through the provider's own client library (its own OAuth client, like Google Contacts in a browser).
+/// </summary>
+public sealed class SyncFixture : IAsyncLifetime
+{
+    private readonly PostgresFixture _postgres = new();
+    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false };
+    private readonly List<WebApplication> _apps = [];
+    private readonly string _grantKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private WebApplication? _projector;
+
+    public string OperatorKey { get; } = "operator-" + Guid.NewGuid().ToString("N");
+    public string ConnectionString { get; private set; } = "";
+    public Uri ApiAddress { get; private set; } = null!;
+    public Uri SandboxAddress { get; private set; } = null!;
+    public HttpClient Anonymous => Client(null);
+    public HttpClient Operator => Client(OperatorKey);
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await _postgres.CreateDatabaseAsync("sync");
+        var (sandbox, address) = await SandboxApp.StartOnFreePortAsync();
+        _apps.Add(sandbox);
+        SandboxAddress = address;
+        await StartProjectorAsync();
+        ApiAddress = await StartAsync(ApiApp.Build([], b => Configure(b, new()
+        {
+            ["ContactSync:OperatorKey"] = OperatorKey,
+            ["ContactSync:Api:ProjectionWaitMs"] = "3000",
+        })));
+        await Eventually.TrueAsync(async () => (await Anonymous.GetAsync("/health")).IsSuccessStatusCode, "the API to be healthy");
+    }
+
+    /// <summary>Starts a Projector; a test that stops one (a crash, a deploy) starts the next with this.</summary>
+    public async Task StartProjectorAsync()
+    {
+        _projector = ProjectorApp.Build([], b => Configure(b, new()
+        {
+            ["ContactSync:Projector:ControlInterval"] = "00:00:00.100",
+            ["ContactSync:Projector:StandbyRetry"] = "00:00:00.200",
+            ["ContactSync:Sync:ScanInterval"] = "00:00:00.200",
+            ["ContactSync:Sync:Backoff"] = "00:00:00.100",
+            ["ContactSync:Sync:MaxBackoff"] = "00:00:02",
+            ["ContactSync:Sync:PollOverride"] = "00:00:02",
+        }));
+        await StartAsync(_projector);
+    }
+
+    public async Task StopProjectorAsync()
+    {
+        if (_projector is null) return;
+        await _projector.StopAsync();
+        await _projector.DisposeAsync();
+        _apps.Remove(_projector);
+        _projector = null;
+    }
+
+    public HttpClient Client(string? key)
+    {
+        var client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = ApiAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    public HttpClient Sandbox => new(_handler, disposeHandler: false) { BaseAddress = SandboxAddress };
+
+    /// <summary>A new tenant whose admin holds both sync permissions.</summary>
+    public async Task<CrmUser> NewTenantAsync()
+    {
+        using var res = await Operator.PostAsJsonAsync("/api/tenants", new { name = "Sync " + Guid.NewGuid().ToString("N")[..8], admin = new { name = "Ada Admin", email = Email() } });
+        var body = await Read(res, HttpStatusCode.Created);
+        var key = body.GetProperty("apiKey").GetString()!;
+        return new CrmUser(body.GetProperty("tenant").GetProperty("id").GetGuid(), body.GetProperty("admin").GetProperty("id").GetGuid(), Client(key));
+    }
+
+    /// <summary>Connects a provider account through the consent redirects, as a browser would; returns its id.</summary>
+    public async Task<Guid> ConnectAccountAsync(CrmUser user, string provider, string email)
+    {
+        var url = $"/api/accounts/{provider}/connect?returnUrl={Uri.EscapeDataString("/api/accounts")}&loginHint={Uri.EscapeDataString(email)}";
+        using var connect = await user.Api.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Redirect, connect.StatusCode);
+        using var browser = new HttpClient(_handler, disposeHandler: false);
+        using var consent = await browser.GetAsync(connect.Headers.Location);
+        Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
+        using var callback = await browser.GetAsync(consent.Headers.Location);
+        Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+        var accounts = await Read(await user.Api.GetAsync("/api/accounts"), HttpStatusCode.OK);
+        return accounts.GetProperty("items").EnumerateArray()
+            .Single(a => a.GetProperty("provider").GetString() == provider && a.GetProperty("email").GetString() == email).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>The same person at the provider, through the provider's own client library and OAuth client.</summary>
+    public async Task<IContactProvider> AtProviderAsync(string provider, string email)
+    {
+        var redirect = new Uri("http://127.0.0.1:9/callback");
+        var state = Guid.NewGuid().ToString("N");
+        IProviderAuthorization auth = provider == "google"
+            ? new GoogleOAuth(GoogleProviderOptions.ForRoot(SandboxAddress, "contactsync-tests", "secret"), NullLogger.Instance)
+            : new MicrosoftAuthorization(Sandbox, MicrosoftOptions());
+        using var consent = await Sandbox.GetAsync(auth.BuildAuthorizeUri(state, redirect, email));
+        var code = QueryHelpers.ParseQuery(consent.Headers.Location!.Query)["code"].ToString();
+        var grant = await auth.ExchangeCodeAsync(code, redirect, CancellationToken.None);
+        return provider == "google"
+            ? new GoogleContactProvider((GoogleOAuth)auth, grant.RefreshToken)
+            : new MicrosoftContactProvider(MicrosoftOptions(), grant.RefreshToken);
+    }
+
+    private MicrosoftProviderOptions MicrosoftOptions() => new()
+    {
+        ClientId = "contactsync-tests", ClientSecret = "not-a-secret", Tenant = "common",
+        GraphBaseUri = new Uri(SandboxAddress, "v1.0"), AuthorityUri = SandboxAddress,
+    };
+
+    public async Task SetFaultsAsync(object faults) => (await Sandbox.PostAsJsonAsync("_sandbox/faults", faults)).EnsureSuccessStatusCode();
+
+    public static string Email() => $"u{Guid.NewGuid():N}@example.com";
+
+    public static async Task<JsonElement> Read(HttpResponseMessage res, HttpStatusCode expected)
+    {
+        var text = await res.Content.ReadAsStringAsync();
+        Assert.True(res.StatusCode == expected, $"Expected {(int)expected}, got {(int)res.StatusCode}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private void Configure(WebApplicationBuilder builder, Dictionary<string, string?> settings)
+    {
+        settings["ConnectionStrings:events"] = ConnectionString;
+        settings["Providers:SandboxUri"] = SandboxAddress.ToString();
+        settings["ContactSync:GrantKeys:Current"] = "k1";
+        settings["ContactSync:GrantKeys:Keys:k1"] = _grantKey;
+        settings["Logging:LogLevel:Default"] = "Warning";
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+    }
+
+    private async Task<Uri> StartAsync(WebApplication app)
+    {
+        await app.StartAsync();
+        _apps.Add(app);
+        return new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in Enumerable.Reverse(_apps).ToList())
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        _handler.Dispose();
+    }
+}
+
+public sealed record CrmUser(Guid TenantId, Guid UserId, HttpClient Api);
+
+[CollectionDefinition(Name)]
+public sealed class SyncCollection : ICollectionFixture<SyncFixture>
+{
+    public const string Name = "sync";
+}
