@@ -60,7 +60,7 @@ public abstract record SyncEvent
     public abstract DateTimeOffset At { get; init; }
 
     /// <param name="ConfirmedDeletes">The connection version of a mass-delete confirmation this run acts on (rule 7), if any.</param>
-    public sealed record SyncRunStarted(Guid TenantId, Guid ConnectionId, Guid RunId, RunKind Kind, long? ConfirmedDeletes, DateTimeOffset At) : SyncEvent;
+    public sealed record SyncRunStarted(Guid TenantId, Guid ConnectionId, Guid RunId, RunKind Kind, DateTimeOffset At, long? ConfirmedDeletes = null) : SyncEvent;
 
     /// <summary>Progress of a run (phase such as <c>planning</c>, <c>pushing</c>, <c>importing</c>, <c>pulling</c>).</summary>
     public sealed record SyncRunProgressed(Guid TenantId, Guid ConnectionId, Guid RunId, string Phase, int Done, int Total, DateTimeOffset At) : SyncEvent;

@@ -52,7 +52,7 @@ internal sealed class SyncRun
         _groupId = _connection.Group.Id ?? throw new InvalidOperationException("The group is bound before a run.");
         var kind = _state.FirstSyncDone ? requested : RunKind.FirstSync;
         var confirmed = _connection.DeletesConfirmedAt is { } v && v > _state.ConfirmedDeletesApplied ? v : (long?)null;
-        await AppendAsync([new SyncRunStarted(_connection.TenantId, _connection.Id, _runId, kind, confirmed, Now)], ct);
+        await AppendAsync([new SyncRunStarted(_connection.TenantId, _connection.Id, _runId, kind, Now, confirmed)], ct);
 
         var (upserts, removals, cursor, full) = await ReadChangesAsync(kind == RunKind.FirstSync ? null : _state.Cursor, ct);
         if (full && kind != RunKind.FirstSync) kind = RunKind.Resync;

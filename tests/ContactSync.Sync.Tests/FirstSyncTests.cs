@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using ContactSync.Domain.Contacts;
 using ContactSync.Providers;
 using ContactSync.Sync.Tests.Support;
-using ContactSync.Testing;
 
 namespace ContactSync.Sync.Tests;
 

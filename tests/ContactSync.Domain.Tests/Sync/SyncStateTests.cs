@@ -28,7 +28,7 @@ public sealed class SyncStateTests
     {
         var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
         var s = SyncState.Fold([
-            new SyncRunStarted(Tenant, Connection, Run, RunKind.FirstSync, null, At),
+            new SyncRunStarted(Tenant, Connection, Run, RunKind.FirstSync, At),
             new ProviderCreatesIntended(Tenant, Connection, Run, [a, b], At),
             new ContactLinked(Tenant, Connection, Run, a, "people/c1", "e1", Fields, true, At),
         ]);

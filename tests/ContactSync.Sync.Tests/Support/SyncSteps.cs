@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ContactSync.Providers;
-using ContactSync.Testing;
 
 namespace ContactSync.Sync.Tests.Support;
 

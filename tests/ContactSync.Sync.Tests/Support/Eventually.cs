@@ -1,7 +1,7 @@
-namespace ContactSync.Testing;
+namespace ContactSync.Sync.Tests.Support;
 
 /// <summary>Polls a condition until it holds or a timeout passes (tests never wait a fixed time for something).</summary>
-public static class Eventually
+internal static class Eventually
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
