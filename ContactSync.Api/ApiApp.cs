@@ -1,3 +1,4 @@
+using ContactSync.Api.Accounts;
 using ContactSync.Api.Audit;
 using ContactSync.Api.Auth;
 using ContactSync.Api.Contacts;
@@ -8,6 +9,7 @@ using ContactSync.Api.Ops;
 using ContactSync.Api.Roles;
 using ContactSync.Api.Tenants;
 using ContactSync.Api.Users;
+using ContactSync.Providers.Accounts;
 
 namespace ContactSync.Api;
 
@@ -28,6 +30,8 @@ public static class ApiApp
         builder.AddReadYourWrites();
         builder.AddApiKeyAuthentication();
         builder.AddTenantRateLimiting();
+        builder.AddProviderAccounts();
+        builder.AddAccountsApi();
         var events = builder.Configuration.GetConnectionString("events")!;
         builder.Services.AddSingleton(_ => new ReadModelDb(ReadModelDb.Create(events)));
         builder.Services.AddSingleton<DirectoryReads>().AddSingleton<UserReads>().AddSingleton<ContactReads>()
@@ -47,6 +51,7 @@ public static class ApiApp
         app.MapAuditApi();
         app.MapDashboardApi();
         app.MapOpsApi();
+        app.MapAccountsApi();
         return app;
     }
 }

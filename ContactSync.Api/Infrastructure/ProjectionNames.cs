@@ -7,6 +7,7 @@ public static class ProjectionNames
     public const string Contacts = "contacts";
     public const string Dashboard = "dashboard";
     public const string Audit = "audit";
+    public const string Accounts = "accounts";
 
-    public static IReadOnlyList<string> All { get; } = [Directory, Contacts, Dashboard, Audit];
+    public static IReadOnlyList<string> All { get; } = [Directory, Contacts, Dashboard, Audit, Accounts];
 }

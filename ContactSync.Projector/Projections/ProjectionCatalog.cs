@@ -1,3 +1,4 @@
+using ContactSync.Projector.Accounts;
 using ContactSync.Projector.Audit;
 using ContactSync.Projector.Contacts;
 using ContactSync.Projector.Dashboard;
@@ -14,6 +15,7 @@ internal static class ProjectionCatalog
         ContactsProjection.Definition,
         DashboardProjection.Definition,
         AuditProjection.Definition,
+        AccountsProjection.Definition,
     ];
 
     public static ProjectionDefinition? Find(string name) => All.FirstOrDefault(p => p.Name == name);
