@@ -1,3 +1,4 @@
+using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Contacts;
 using ContactSync.Domain.Lists;
 using ContactSync.Domain.Roles;
@@ -15,6 +16,8 @@ public static class Specs
     public static DeciderSpec<UserCommand, UserEvent, User> User() => new(UserDecider.Decide, Domain.Users.User.Evolve, Domain.Users.User.Initial);
 
     public static DeciderSpec<TenantCommand, TenantEvent, Tenant> Tenant() => new(TenantDecider.Decide, Domain.Tenants.Tenant.Evolve, Domain.Tenants.Tenant.Initial);
+
+    public static DeciderSpec<AccountCommand, AccountEvent, Account> Account() => new(AccountDecider.Decide, Domain.Accounts.Account.Evolve, Domain.Accounts.Account.Initial);
 
     public static DeciderSpec<ListCommand, ListEvent, ContactList> List() => new(ListDecider.Decide, ContactList.Evolve, ContactList.Initial);
 }
