@@ -8,6 +8,7 @@ public static class ProjectionNames
     public const string Dashboard = "dashboard";
     public const string Audit = "audit";
     public const string Connections = "connections";
+    public const string Accounts = "accounts";
 
-    public static IReadOnlyList<string> All { get; } = [Directory, Contacts, Dashboard, Audit, Connections];
+    public static IReadOnlyList<string> All { get; } = [Directory, Contacts, Dashboard, Audit, Connections, Accounts];
 }

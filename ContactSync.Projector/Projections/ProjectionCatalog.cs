@@ -1,3 +1,4 @@
+using ContactSync.Projector.Accounts;
 using ContactSync.Projector.Audit;
 using ContactSync.Projector.Contacts;
 using ContactSync.Projector.Dashboard;
@@ -16,6 +17,7 @@ internal static class ProjectionCatalog
         DashboardProjection.Definition,
         AuditProjection.Definition,
         ConnectionsProjection.Definition,
+        AccountsProjection.Definition,
     ];
 
     public static ProjectionDefinition? Find(string name) => All.FirstOrDefault(p => p.Name == name);

@@ -98,6 +98,14 @@ public sealed class SyncFixture : IAsyncLifetime
         return new CrmUser(body.GetProperty("tenant").GetProperty("id").GetGuid(), body.GetProperty("admin").GetProperty("id").GetGuid(), Client(key));
     }
 
+    /// <summary>Another user of the tenant, with both sync permissions.</summary>
+    public async Task<CrmUser> NewUserAsync(CrmUser admin)
+    {
+        using var res = await admin.Api.PostAsJsonAsync("/api/users", new { name = "Colleague", email = Email(), permissions = new[] { "persons.add", "organizations.add" } });
+        var body = await Read(res, HttpStatusCode.Created);
+        return new CrmUser(admin.TenantId, body.GetProperty("user").GetProperty("id").GetGuid(), Client(body.GetProperty("apiKey").GetString()));
+    }
+
     /// <summary>Connects a provider account through the consent redirects, as a browser would; returns its id.</summary>
     public async Task<Guid> ConnectAccountAsync(CrmUser user, string provider, string email)
     {
