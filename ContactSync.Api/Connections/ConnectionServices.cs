@@ -10,21 +10,6 @@ using Npgsql;
 
 namespace ContactSync.Api.Connections;
 
-/// <summary>A provider account as a connection needs it: whose it is and whether its grant is usable.</summary>
-public sealed record AccountView(bool Exists, Guid TenantId, Guid UserId, string Provider, string Status)
-{
-    public static readonly AccountView Missing = new(false, Guid.Empty, Guid.Empty, "", "");
-
-    public static AccountView Fold(IEnumerable<AccountEvent> events) => events.Aggregate(Missing, (a, e) => e switch
-    {
-        AccountEvent.AccountConnected c => new AccountView(true, c.TenantId, c.UserId, c.Provider, "connected"),
-        AccountEvent.AccountGrantRenewed => a with { Status = "connected" },
-        AccountEvent.AccountReauthRequired => a with { Status = "needs-reauth" },
-        AccountEvent.AccountDisconnected => a with { Status = "disconnected" },
-        _ => a,
-    });
-}
-
 /// <summary>What connection endpoints depend on, bound with [AsParameters].</summary>
 public sealed record ConnectionServices(
     IEventStore Store, ConnectionReads Reads, ReadModelDb Db, TimeProvider Time, IOptions<ApiOptions> Options, HttpContext Http)
@@ -63,8 +48,8 @@ public sealed record ConnectionServices(
         return await Reads.GetAsync(caller, state.Id, ct) is { } row && row.Version >= state.Version ? row : ConnectionResponse.From(state);
     }
 
-    public async Task<AccountView> AccountAsync(Guid accountId, CancellationToken ct) =>
-        AccountView.Fold(EventStreams.Domain<AccountEvent>(await EventStreams.ReadAsync(Store, StreamNames.Account(accountId), ct)));
+    public Task<Account> AccountAsync(Guid accountId, CancellationToken ct) =>
+        CommandHandler.LoadAsync(Store, AccountDecider.Definition, StreamNames.Account(accountId), ct);
 
     public async Task<IReadOnlyList<string>> PermissionsAsync(Caller caller, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ContactSync.Api.Auth;
 using ContactSync.Api.Infrastructure;
+using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Connections;
 using ContactSync.Domain.Lists;
@@ -74,8 +75,8 @@ public static class ConnectionsApi
         var account = await s.AccountAsync(request.AccountId, ct);
         if (!account.Exists || account.TenantId != caller.TenantId || account.UserId != caller.UserId)
             return Problems.NotFound("The account does not exist.");
-        if (account.Status == "disconnected") return Problems.Conflict("The account is disconnected; connect it again first.", "account.disconnected");
-        if (account.Status == "needs-reauth") return Problems.Conflict("The account needs to be connected again (its grant was refused).", "account.needs-reauth");
+        if (account.Status == AccountStatus.Disconnected) return Problems.Conflict("The account is disconnected; connect it again first.", "account.disconnected");
+        if (account.Status == AccountStatus.NeedsReauth) return Problems.Conflict("The account needs to be connected again (its grant was refused).", "account.needs-reauth");
 
         string? listName = null;
         if (request.ListId is { } listId)
