@@ -1,3 +1,4 @@
+using ContactSync.Api.Accounts;
 using ContactSync.Api.Audit;
 using ContactSync.Api.Auth;
 using ContactSync.Api.Connections;
@@ -9,6 +10,7 @@ using ContactSync.Api.Ops;
 using ContactSync.Api.Roles;
 using ContactSync.Api.Tenants;
 using ContactSync.Api.Users;
+using ContactSync.Providers.Accounts;
 
 namespace ContactSync.Api;
 
@@ -29,6 +31,8 @@ public static class ApiApp
         builder.AddReadYourWrites();
         builder.AddApiKeyAuthentication();
         builder.AddTenantRateLimiting();
+        builder.AddProviderAccounts();
+        builder.AddAccountsApi();
         var events = builder.Configuration.GetConnectionString("events")!;
         builder.Services.AddSingleton(_ => new ReadModelDb(ReadModelDb.Create(events)));
         builder.Services.AddSingleton<DirectoryReads>().AddSingleton<UserReads>().AddSingleton<ContactReads>()
@@ -50,6 +54,7 @@ public static class ApiApp
         app.MapAuditApi();
         app.MapDashboardApi();
         app.MapOpsApi();
+        app.MapAccountsApi();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using ContactSync.Api.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ContactSync.Api.Auth;
@@ -6,7 +7,7 @@ namespace ContactSync.Api.Auth;
 /// <summary>
 /// Every <c>/api</c> request needs <c>Authorization: Bearer &lt;key&gt;</c>: the middleware resolves the caller
 /// (stored as a request feature for handlers, authorization filters and the per-tenant rate limiter) or answers
-/// 401. Paths outside <c>/api</c> (OpenAPI, explorer, health) are public.
+/// 401. Paths outside <c>/api</c> (OpenAPI, explorer, health) and endpoints marked <c>AllowAnonymous</c> are public.
 /// </summary>
 public static class ApiKeyAuthentication
 {
@@ -20,7 +21,8 @@ public static class ApiKeyAuthentication
     {
         app.Use(async (context, next) =>
         {
-            if (!context.Request.Path.StartsWithSegments("/api"))
+            // An OAuth callback comes from the user's browser on the provider's redirect, without a key; its state names the caller.
+            if (!context.Request.Path.StartsWithSegments("/api") || context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
             {
                 await next(context);
                 return;

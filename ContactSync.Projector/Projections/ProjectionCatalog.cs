@@ -1,3 +1,4 @@
+using ContactSync.Projector.Accounts;
 using ContactSync.Projector.Audit;
 using ContactSync.Projector.Contacts;
 using ContactSync.Projector.Dashboard;
@@ -15,6 +16,7 @@ internal static class ProjectionCatalog
         ContactsProjection.Definition,
         DashboardProjection.Definition,
         AuditProjection.Definition,
+        AccountsProjection.Definition,
         ConnectionsProjection.Definition,
     ];
 

@@ -93,6 +93,10 @@ public sealed class GoogleTokens(TimeProvider clock)
         return true;
     }
 
+    /// <summary>The refresh tokens issued to an account (in-process tests check that nobody stores them in clear).</summary>
+    public IReadOnlyList<string> RefreshTokensOf(string email) =>
+        [.. _grants.Values.Where(g => g.Email == email.Trim().ToLowerInvariant()).Select(g => g.RefreshToken)];
+
     public int RevokeAll(string email)
     {
         var count = 0;

@@ -82,6 +82,10 @@ public sealed class TokenStore(GraphStore store, TimeProvider time, IOptions<Gra
     /// <summary>The mailbox a token belongs to without checking expiry (concurrency accounting).</summary>
     public string? MailboxOf(string accessToken) => _access.TryGetValue(accessToken, out var g) ? g.MailboxId : null;
 
+    /// <summary>The refresh tokens issued to a mailbox (in-process tests check that nobody stores them in clear).</summary>
+    public IReadOnlyList<string> RefreshTokensOf(Mailbox mailbox) =>
+        [.. _refresh.Where(kv => kv.Value.MailboxId == mailbox.Id).Select(kv => kv.Key)];
+
     public void Clear()
     {
         _codes.Clear();

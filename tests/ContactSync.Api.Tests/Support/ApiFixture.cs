@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using ContactSync.Projector;
+using ContactSync.Sandbox;
 using ContactSync.Testing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -24,6 +26,14 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public string OperatorKey { get; } = "operator-" + Guid.NewGuid().ToString("N");
     public string ConnectionString { get; private set; } = "";
+    public Uri SandboxAddress { get; private set; } = null!;
+    private WebApplication? _sandbox;
+
+    /// <summary>The sandbox's services (in-process: tests read what it issued, e.g. refresh tokens).</summary>
+    public IServiceProvider SandboxServices => _sandbox!.Services;
+
+    /// <summary>The key the API seals refresh tokens with (explicit test configuration, one per fixture).</summary>
+    public string GrantKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     public Uri ApiAddress { get; private set; } = null!;
     public HttpClient Anonymous => Client(null);
     public HttpClient Operator => Client(OperatorKey);
@@ -31,6 +41,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await _postgres.CreateDatabaseAsync("api");
+        (_sandbox, SandboxAddress) = await SandboxApp.StartOnFreePortAsync();
         var projector = ProjectorApp.Build([], b => Configure(b, new()
         {
             ["ContactSync:Projector:ControlInterval"] = "00:00:00.100",
@@ -43,12 +54,19 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>Starts another API instance on the same database (tests of configuration such as rate limits).</summary>
-    public async Task<Uri> StartApiAsync(Dictionary<string, string?> settings)
+    public async Task<Uri> StartApiAsync(Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
         settings.TryAdd("ContactSync:OperatorKey", OperatorKey);
         settings.TryAdd("ContactSync:Api:ProjectionWaitMs", "3000");
         settings.TryAdd("ContactSync:Api:KeyCacheSeconds", "10");
-        return await StartAsync(ApiApp.Build([], b => Configure(b, settings)));
+        settings.TryAdd("Providers:SandboxUri", SandboxAddress.ToString());
+        settings.TryAdd("ContactSync:GrantKeys:Current", "test-1");
+        settings.TryAdd("ContactSync:GrantKeys:Keys:test-1", GrantKey);
+        return await StartAsync(ApiApp.Build([], b =>
+        {
+            Configure(b, settings);
+            configure?.Invoke(b);
+        }));
     }
 
     public HttpClient Client(string? key) => Client(ApiAddress, key);
@@ -67,7 +85,7 @@ public sealed class ApiFixture : IAsyncLifetime
     private void Configure(WebApplicationBuilder builder, Dictionary<string, string?> settings)
     {
         settings["ConnectionStrings:events"] = ConnectionString;
-        settings["Logging:LogLevel:Default"] = "Warning";
+        settings.TryAdd("Logging:LogLevel:Default", "Warning");
         settings["Logging:LogLevel:ContactSync.Api.Infrastructure.ProblemExceptionHandler"] = "Error";
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -88,6 +106,7 @@ public sealed class ApiFixture : IAsyncLifetime
             await app.StopAsync();
             await app.DisposeAsync();
         }
+        if (_sandbox is not null) await _sandbox.DisposeAsync();
         _handler.Dispose();
     }
 }

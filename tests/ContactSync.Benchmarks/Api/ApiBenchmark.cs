@@ -149,6 +149,10 @@ public static class ApiBenchmark
             ["ContactSync:Api:RateLimitBurst"] = "1000000000",
             ["ContactSync:Api:RateLimitPerSecond"] = "1000000000",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The benchmark connects no account: the providers point at an address nothing listens on.
+            ["Providers:SandboxUri"] = "http://127.0.0.1:9/",
+            ["ContactSync:GrantKeys:Current"] = "bench",
+            ["ContactSync:GrantKeys:Keys:bench"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
     }

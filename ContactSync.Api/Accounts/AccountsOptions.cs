@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ContactSync.Api.Accounts;
+
+/// <summary>The OAuth connect flow (<c>ContactSync:Accounts</c>).</summary>
+public sealed class AccountsOptions : IValidatableObject
+{
+    public const string SectionName = "ContactSync:Accounts";
+
+    /// <summary>How long a consent may take: a <c>state</c> older than this is refused at the callback.</summary>
+    public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The API's public address as the providers' consent pages redirect to it (behind a proxy); by default
+    /// the address the connect request came to.</summary>
+    public Uri? CallbackBaseUri { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (StateLifetime <= TimeSpan.Zero || StateLifetime > TimeSpan.FromHours(1))
+            yield return new ValidationResult("StateLifetime must be more than zero and at most one hour.", [nameof(StateLifetime)]);
+        if (CallbackBaseUri is { } uri && (!uri.IsAbsoluteUri || uri.Scheme is not ("http" or "https")))
+            yield return new ValidationResult("CallbackBaseUri must be an absolute http(s) address.", [nameof(CallbackBaseUri)]);
+    }
+}
