@@ -4,6 +4,8 @@ using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Connections;
 using ContactSync.EventStore;
+using ContactSync.Providers;
+using ContactSync.Providers.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -12,7 +14,8 @@ namespace ContactSync.Api.Connections;
 
 /// <summary>What connection endpoints depend on, bound with [AsParameters].</summary>
 public sealed record ConnectionServices(
-    IEventStore Store, ConnectionReads Reads, ReadModelDb Db, TimeProvider Time, IOptions<ApiOptions> Options, HttpContext Http)
+    IEventStore Store, ConnectionReads Reads, ReadModelDb Db, ProviderSessions Sessions, TimeProvider Time, IOptions<ApiOptions> Options,
+    HttpContext Http)
 {
     public Task<Connection> LoadAsync(Guid id, CancellationToken ct) =>
         CommandHandler.LoadAsync(Store, ConnectionDecider.Definition, StreamNames.Connection(id), ct);
@@ -50,6 +53,39 @@ public sealed record ConnectionServices(
 
     public Task<Account> AccountAsync(Guid accountId, CancellationToken ct) =>
         CommandHandler.LoadAsync(Store, AccountDecider.Definition, StreamNames.Account(accountId), ct);
+
+    /// <summary>
+    /// The account's group with this id, asked of the provider: a validation problem when the account has no such
+    /// group, and the answers of the accounts' groups endpoint when the provider cannot be asked.
+    /// </summary>
+    public async Task<(ProviderGroup? Group, ProblemHttpResult? Problem)> FindGroupAsync(Caller caller, Guid accountId, string groupId, CancellationToken ct)
+    {
+        try
+        {
+            var provider = await Sessions.OpenAsync(caller.TenantId, accountId, ct);
+            var groups = await provider.ListGroupsAsync(ct);
+            return groups.FirstOrDefault(g => g.Id == groupId) is { } group
+                ? (group, null)
+                : (null, Problems.Validation("group.id", "Is not a contact group (folder) of this account; see GET /api/accounts/{id}/groups."));
+        }
+        catch (AccountUnavailableException)
+        {
+            return (null, Problems.NotFound("The account does not exist."));
+        }
+        catch (ReauthRequiredException)
+        {
+            return (null, Problems.Conflict("The account needs to be connected again (its grant was refused).", "account.needs-reauth"));
+        }
+        catch (ProviderThrottledException e)
+        {
+            Http.Response.Headers.RetryAfter = ((int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (null, Problems.Status(503, "Service unavailable", "The provider is throttling this account; retry later.", "account.provider-throttled"));
+        }
+        catch (ProviderException)
+        {
+            return (null, Problems.Status(502, "Bad gateway", "The provider could not list the account's groups; try again later.", "account.provider-unavailable"));
+        }
+    }
 
     public async Task<IReadOnlyList<string>> PermissionsAsync(Caller caller, CancellationToken ct)
     {

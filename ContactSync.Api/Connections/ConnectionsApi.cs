@@ -87,7 +87,13 @@ public static class ConnectionsApi
             if (list.CreatedBy != caller.UserId) return Problems.Forbidden("Only the list's creator can sync it.");
             listName = list.Name;
         }
-        var group = new GroupRef(request.GroupId, request.GroupName ?? (request.GroupId is null ? listName ?? DefaultOwnedGroupName : ""));
+        var group = new GroupRef(null, request.GroupName ?? listName ?? DefaultOwnedGroupName);
+        if (request.GroupId is { } groupId)
+        {
+            var (existing, refused) = await s.FindGroupAsync(caller, request.AccountId, groupId, ct);
+            if (refused is not null) return refused;
+            group = new GroupRef(existing!.Id, existing.Name);
+        }
 
         var id = Guid.CreateVersion7();
         var stale = TimeSpan.FromSeconds(s.Options.Value.GroupReservationStaleSeconds);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ContactSync.Api.Tests.Support;
-using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Serialization;
 using ContactSync.EventStore;
@@ -12,13 +11,15 @@ using Npgsql;
 namespace ContactSync.Api.Tests.Connections;
 
 /// <summary>
-/// Accounts are appended as the accounts' OAuth callback will write them (no connect endpoint exists yet), and the
-/// sync stream as a worker will; everything else goes through the API.
+/// Accounts are connected through the real OAuth flow against the sandbox; the sync stream is appended as a worker
+/// will write it (no worker exists yet); everything else goes through the API.
 /// </summary>
 public sealed class ConnectionTestSupport(ApiFixture api) : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(api.ConnectionString);
     private PostgresEventStore? _store;
+    // The user's browser: follows no redirect, so each hop of the OAuth flow is seen.
+    private readonly HttpClient _browser = new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = api.ApiAddress };
 
     public PostgresEventStore Store => _store ??= new PostgresEventStore(_dataSource);
 
@@ -33,12 +34,37 @@ public sealed class ConnectionTestSupport(ApiFixture api) : IAsyncDisposable
         return new UserHandle(body.GetProperty("user").GetProperty("id").GetGuid(), key, api.Client(key));
     }
 
-    public async Task<Guid> ConnectAccountAsync(Guid tenantId, Guid userId, string provider = "google")
+    /// <summary>
+    /// Connects a sandbox account of <paramref name="user"/> through the real OAuth flow: the API's connect step, the
+    /// sandbox's consent (approved at once for the login hint), the API's callback with the code and state.
+    /// </summary>
+    public async Task<(Guid Id, string Email)> ConnectAccountAsync(UserHandle user, string provider = "google")
     {
-        var id = Guid.CreateVersion7();
-        await AppendAsync(StreamNames.Account(id), new AccountEvent.AccountConnected(tenantId, id, userId, provider, TestApi.Email(),
-            new SealedSecret("test", "not-a-real-grant"), Actor.ForUser(userId, "test"), DateTimeOffset.UtcNow));
-        return id;
+        var email = TestApi.Email();
+        using var connect = new HttpRequestMessage(HttpMethod.Get, $"/api/accounts/{provider}/connect?loginHint={Uri.EscapeDataString(email)}&returnUrl=/done");
+        connect.Headers.Accept.ParseAdd("application/json");
+        var authorize = (await TestApi.ReadAsync(await user.Client.SendAsync(connect), HttpStatusCode.OK)).GetProperty("authorizeUrl").GetString()!;
+        using var consent = await _browser.GetAsync(authorize);
+        Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
+        using var callback = await _browser.GetAsync(consent.Headers.Location);
+        Assert.True(callback.StatusCode == HttpStatusCode.Redirect, await callback.Content.ReadAsStringAsync());
+        var position = callback.Headers.GetValues("X-Log-Position").Single();
+        var accounts = await TestApi.ReadAsync(await user.Client.GetAsync($"/api/accounts?minPosition={position}"), HttpStatusCode.OK);
+        var id = accounts.GetProperty("items").EnumerateArray().Single(a => a.GetProperty("email").GetString() == email).GetProperty("id").GetGuid();
+        return (id, email);
+    }
+
+    /// <summary>A user contact group created at the sandbox's Google People API, as the account's owner would.</summary>
+    public async Task<string> NewGoogleGroupAsync(string email, string name)
+    {
+        var token = (await TestApi.ReadAsync(await _browser.PostAsJsonAsync(new Uri(api.SandboxAddress, "/_sandbox/google/accounts"), new { email }),
+            HttpStatusCode.Created)).GetProperty("accessToken").GetString()!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(api.SandboxAddress, "/v1/contactGroups"))
+        {
+            Content = JsonContent.Create(new { contactGroup = new { name } }),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return (await TestApi.ReadAsync(await _browser.SendAsync(request), HttpStatusCode.OK)).GetProperty("resourceName").GetString()!;
     }
 
     public Task<Position> AppendAsync(string stream, params object[] events) => AppendAsync(stream, ExpectedRevision.Any, events);
@@ -80,6 +106,7 @@ public sealed class ConnectionTestSupport(ApiFixture api) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _browser.Dispose();
         if (_store is not null) await _store.DisposeAsync();
         await _dataSource.DisposeAsync();
     }

@@ -18,15 +18,15 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
 
     public async Task DisposeAsync() => await support.DisposeAsync();
 
-    private sealed record Setup(TenantHandle Tenant, UserHandle User, Guid AccountId, Guid ListId);
+    private sealed record Setup(TenantHandle Tenant, UserHandle User, Guid AccountId, string Email, Guid ListId);
 
     private async Task<Setup> SetupAsync()
     {
         var tenant = await api.NewTenantAsync();
         var user = await support.NewUserAsync(tenant);
-        var account = await support.ConnectAccountAsync(tenant.TenantId, user.UserId);
+        var (account, email) = await support.ConnectAccountAsync(user);
         var list = await NewListAsync(user.Client, "Customers " + Guid.NewGuid().ToString("N")[..6]);
-        return new Setup(tenant, user, account, list);
+        return new Setup(tenant, user, account, email, list);
     }
 
     private static object ListBody(Setup s, object? group = null) => new { accountId = s.AccountId, scope = "list", listId = s.ListId, group };
@@ -83,8 +83,13 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
 
         var named = await CreatedAsync(s.User.Client, new { accountId = s.AccountId, scope = "owned", group = new { name = "  From the CRM " } });
         Assert.Equal("From the CRM", named.GetProperty("group").GetProperty("name").GetString());
-        var existing = await CreatedAsync(s.User.Client, new { accountId = s.AccountId, scope = "owned", group = new { id = "contactGroups/123", name = "Friends" } });
-        Assert.Equal("contactGroups/123", existing.GetProperty("group").GetProperty("id").GetString());
+        // An existing group is checked at the provider and shown with the provider's name.
+        var friends = await support.NewGoogleGroupAsync(s.Email, "Book club");
+        var existing = await CreatedAsync(s.User.Client, new { accountId = s.AccountId, scope = "owned", group = new { id = friends, name = "Ignored" } });
+        Assert.Equal(friends, existing.GetProperty("group").GetProperty("id").GetString());
+        Assert.Equal("Book club", existing.GetProperty("group").GetProperty("name").GetString());
+        await TestApi.ValidationAsync(await CreateAsync(s.User.Client, new { accountId = s.AccountId, scope = "owned", group = new { id = "contactGroups/0bad" } }),
+            "group.id");
     }
 
     [Fact]
@@ -92,9 +97,9 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
     {
         var s = await SetupAsync();
         var other = await support.NewUserAsync(s.Tenant);
-        var otherAccount = await support.ConnectAccountAsync(s.Tenant.TenantId, other.UserId);
+        var (otherAccount, _) = await support.ConnectAccountAsync(other);
         var admin = await support.NewUserAsync(s.Tenant, isAdmin: true);
-        var adminAccount = await support.ConnectAccountAsync(s.Tenant.TenantId, admin.UserId);
+        var (adminAccount, _) = await support.ConnectAccountAsync(admin);
 
         // Planfix rule 1: another user, or an admin, may not sync the creator's list.
         await Forbidden(other.Client, new { accountId = otherAccount, scope = "list", listId = s.ListId });
@@ -103,7 +108,7 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
         foreach (var permissions in new[] { new[] { "persons.add" }, ["organizations.add"], [] })
         {
             var lacking = await support.NewUserAsync(s.Tenant, permissions);
-            var account = await support.ConnectAccountAsync(s.Tenant.TenantId, lacking.UserId);
+            var (account, _) = await support.ConnectAccountAsync(lacking);
             await Forbidden(lacking.Client, new { accountId = account, scope = "owned" });
         }
         // Another user's account, another tenant's account or list, a missing one: 404 as if missing.
@@ -130,8 +135,7 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
             new Domain.Accounts.AccountEvent.AccountReauthRequired(s.Tenant.TenantId, s.AccountId, "refused", Actor.ForSystem("test"), DateTimeOffset.UtcNow));
         var p = await TestApi.ProblemAsync(await CreateAsync(s.User.Client, ListBody(s)), HttpStatusCode.Conflict);
         Assert.Equal("account.needs-reauth", p.GetProperty("code").GetString());
-        await support.AppendAsync(StreamNames.Account(s.AccountId),
-            new Domain.Accounts.AccountEvent.AccountDisconnected(s.Tenant.TenantId, s.AccountId, Actor.ForSystem("test"), DateTimeOffset.UtcNow));
+        Assert.Equal(HttpStatusCode.NoContent, (await s.User.Client.DeleteAsync($"/api/accounts/{s.AccountId}")).StatusCode);
         p = await TestApi.ProblemAsync(await CreateAsync(s.User.Client, ListBody(s)), HttpStatusCode.Conflict);
         Assert.Equal("account.disconnected", p.GetProperty("code").GetString());
         Assert.Empty(await ConnectionsOf(s.User.Client));
@@ -226,13 +230,14 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
         p = await TestApi.ProblemAsync(await CreateAsync(s.User.Client, new { accountId = s.AccountId, scope = "list", listId = list }), HttpStatusCode.Conflict);
         Assert.Equal("connection.group-taken", p.GetProperty("code").GetString());
 
-        await CreatedAsync(s.User.Client, new { accountId = s.AccountId, scope = "owned", group = new { id = "contactGroups/7" } });
-        p = await TestApi.ProblemAsync(await CreateAsync(s.User.Client, new { accountId = s.AccountId, scope = "list", listId = s.ListId, group = new { id = "contactGroups/7" } }),
+        var groupId = await support.NewGoogleGroupAsync(s.Email, "Existing");
+        await CreatedAsync(s.User.Client, new { accountId = s.AccountId, scope = "owned", group = new { id = groupId } });
+        p = await TestApi.ProblemAsync(await CreateAsync(s.User.Client, new { accountId = s.AccountId, scope = "list", listId = s.ListId, group = new { id = groupId } }),
             HttpStatusCode.Conflict);
         Assert.Equal("connection.group-taken", p.GetProperty("code").GetString());
 
         // Another account of the same user has groups of its own.
-        var second = await support.ConnectAccountAsync(s.Tenant.TenantId, s.User.UserId, "microsoft");
+        var (second, _) = await support.ConnectAccountAsync(s.User, "microsoft");
         await CreatedAsync(s.User.Client, new { accountId = second, scope = "owned", group = new { name = "Team" } });
 
         // Disconnecting frees the group.
