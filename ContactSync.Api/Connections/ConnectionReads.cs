@@ -43,6 +43,18 @@ public sealed class ConnectionReads(ReadModelDb db)
         return items;
     }
 
+    /// <summary>The connections of an account not disconnected on their own stream (whatever their account's status).</summary>
+    public async Task<List<Guid>> ActiveIdsOfAccountAsync(Guid tenantId, Guid accountId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT connection_id FROM rm.connections WHERE tenant_id = $1 AND account_id = $2 AND status <> 'disconnected'");
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = accountId });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var ids = new List<Guid>();
+        while (await r.ReadAsync(ct)) ids.Add(r.GetGuid(0));
+        return ids;
+    }
+
     private NpgsqlCommand Command(string sql, Caller caller)
     {
         var cmd = db.CreateCommand(sql);

@@ -7,6 +7,7 @@ using ContactSync.Domain.Connections;
 using ContactSync.Domain.Lists;
 using ContactSync.Domain.Users;
 using ContactSync.Domain.Validation;
+using ContactSync.EventStore;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static ContactSync.Domain.Connections.ConnectionCommand;
 
@@ -150,4 +151,32 @@ public static class ConnectionsApi
             await GroupReservations.ReleaseAsync(s.Store, state);
             return TypedResults.NoContent();
         });
+
+    /// <summary>
+    /// Disconnects every connection of an account that was just disconnected (the accounts API's hook), with the
+    /// caller as actor, and releases their groups. Idempotent: already disconnected connections are skipped.
+    /// </summary>
+    public static async Task DisconnectConnectionsOfAccountAsync(IEventStore store, ConnectionReads reads, Caller caller, Guid accountId,
+        DateTimeOffset now, int attempts, CancellationToken ct)
+    {
+        foreach (var id in await reads.ActiveIdsOfAccountAsync(caller.TenantId, accountId, ct))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var state = await CommandHandler.LoadAsync(store, ConnectionDecider.Definition, StreamNames.Connection(id), ct);
+                if (!state.Exists || state.AccountId != accountId || state.Status == ConnectionStatus.Disconnected) break;
+                try
+                {
+                    state = (await CommandHandler.HandleAsync(store, ConnectionDecider.Definition, StreamNames.Connection(id), state,
+                        new DisconnectConnection(caller.Actor, now), ct)).State;
+                    await GroupReservations.ReleaseAsync(store, state);
+                    break;
+                }
+                catch (WrongExpectedVersionException) when (attempt < attempts)
+                {
+                    // The worker or a user appended meanwhile: decide again on the new state.
+                }
+            }
+        }
+    }
 }

@@ -405,6 +405,29 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
         Assert.Equal("Google refused the grant.", c.GetProperty("lastError").GetString());
     }
 
+    [Fact]
+    public async Task Disconnecting_an_account_shows_its_connections_disconnected_and_the_hook_ends_them_and_frees_their_groups()
+    {
+        var s = await SetupAsync();
+        var id = (await CreatedAsync(s.User.Client, ListBody(s))).GetProperty("id").GetGuid();
+        await Step(s.User.Client, id, "start", HttpStatusCode.Accepted);
+        var res = await s.User.Client.DeleteAsync($"/api/accounts/{s.AccountId}");
+        Assert.Equal(HttpStatusCode.NoContent, res.StatusCode);
+        var position = res.Headers.GetValues("X-Log-Position").Single();
+        var shown = await TestApi.ReadAsync(await s.User.Client.GetAsync($"/api/connections/{id}?minPosition={position}"), HttpStatusCode.OK);
+        Assert.Equal("disconnected", shown.GetProperty("state").GetString());
+
+        var caller = new ContactSync.Api.Auth.Caller(s.Tenant.TenantId, s.User.UserId, "test", null, false, false);
+        await using var db = new ContactSync.Api.Infrastructure.ReadModelDb(ContactSync.Api.Infrastructure.ReadModelDb.Create(api.ConnectionString));
+        var reads = new ContactSync.Api.Connections.ConnectionReads(db);
+        await ContactSync.Api.Connections.ConnectionsApi.DisconnectConnectionsOfAccountAsync(support.Store, reads, caller, s.AccountId, DateTimeOffset.UtcNow, 5, default);
+        await ContactSync.Api.Connections.ConnectionsApi.DisconnectConnectionsOfAccountAsync(support.Store, reads, caller, s.AccountId, DateTimeOffset.UtcNow, 5, default);
+        Assert.Equal("ConnectionDisconnected.v1", Assert.Single((await support.EventsAsync(StreamNames.Connection(id))), e => e.Type.StartsWith("ConnectionDisconnected")).Type);
+        var reservation = ContactSync.Api.Connections.GroupReservations.StreamOf(s.Tenant.TenantId, s.AccountId,
+            ContactSync.Api.Connections.GroupReservations.KeyOf(new GroupRef(null, shown.GetProperty("group").GetProperty("name").GetString()!)));
+        Assert.Empty(await support.EventsAsync(reservation.ToString()));
+    }
+
     private static async Task<JsonElement> ReadAtAsync(HttpClient client, Guid id, EventStore.Position position) =>
         await TestApi.ReadAsync(await client.GetAsync($"/api/connections/{id}?minPosition={position.Commit}.{position.Prepare}"), HttpStatusCode.OK);
 
