@@ -428,6 +428,19 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
         Assert.Empty(await support.EventsAsync(reservation.ToString()));
     }
 
+    [Fact]
+    public async Task Every_connection_endpoint_is_documented()
+    {
+        var paths = (await TestApi.ReadAsync(await api.Anonymous.GetAsync("/openapi/v1.json"), HttpStatusCode.OK)).GetProperty("paths");
+        foreach (var path in new[] { "/api/connections", "/api/connections/{id}", "/api/connections/{id}/start", "/api/connections/{id}/sync",
+                     "/api/connections/{id}/pause", "/api/connections/{id}/resume", "/api/connections/{id}/confirm-deletes" })
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is documented");
+        var patch = paths.GetProperty("/api/connections/{id}").GetProperty("patch");
+        Assert.True(patch.GetProperty("responses").TryGetProperty("422", out _));
+        Assert.True(patch.GetProperty("responses").TryGetProperty("412", out _));
+        Assert.True(paths.GetProperty("/api/connections/{id}/start").GetProperty("post").GetProperty("responses").TryGetProperty("202", out _));
+    }
+
     private static async Task<JsonElement> ReadAtAsync(HttpClient client, Guid id, EventStore.Position position) =>
         await TestApi.ReadAsync(await client.GetAsync($"/api/connections/{id}?minPosition={position.Commit}.{position.Prepare}"), HttpStatusCode.OK);
 
