@@ -1,3 +1,4 @@
+using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Contacts;
 using ContactSync.Domain.Lists;
@@ -33,6 +34,9 @@ internal sealed class DomainWriter(PostgresEventStore store)
 
     public Task List(Guid id, ListCommand c) =>
         RunAsync<ListEvent, ContactList>(StreamNames.List(id), e => ContactList.Fold(e), s => ListDecider.Decide(c, s), s => s.Version);
+
+    public Task Account(Guid id, AccountCommand c) =>
+        RunAsync<AccountEvent, Account>(StreamNames.Account(id), e => Domain.Accounts.Account.Fold(e), s => AccountDecider.Decide(c, s), s => s.Version);
 
     /// <summary>Creates a tenant with the given contact default visibility.</summary>
     public async Task<Guid> NewTenantAsync(string name = "Acme")
