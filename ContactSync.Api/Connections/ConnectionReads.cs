@@ -43,6 +43,18 @@ public sealed class ConnectionReads(ReadModelDb db)
         return items;
     }
 
+    /// <summary>The connections of an account not disconnected on their own stream (whatever their account's status).</summary>
+    public async Task<List<Guid>> ActiveIdsOfAccountAsync(Guid tenantId, Guid accountId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT connection_id FROM rm.connections WHERE tenant_id = $1 AND account_id = $2 AND status <> 'disconnected'");
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = accountId });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var ids = new List<Guid>();
+        while (await r.ReadAsync(ct)) ids.Add(r.GetGuid(0));
+        return ids;
+    }
+
     private NpgsqlCommand Command(string sql, Caller caller)
     {
         var cmd = db.CreateCommand(sql);
@@ -54,11 +66,11 @@ public sealed class ConnectionReads(ReadModelDb db)
 
     private static ConnectionResponse Read(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetGuid(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetGuid(5),
-        new GroupResponse(r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7)), r.GetString(8), r.GetString(9), r.GetString(10),
+        new ConnectionGroup(r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7)), r.GetString(8), r.GetString(9), r.GetString(10),
         r.GetString(11), r.GetString(12), r.GetInt32(13), r.GetString(14),
-        r.IsDBNull(15) ? null : new ProgressResponse(r.GetString(15), r.GetInt32(16), r.GetInt32(17)),
+        r.IsDBNull(15) ? null : new ConnectionProgress(r.GetString(15), r.GetInt32(16), r.GetInt32(17)),
         r.IsDBNull(18) ? null : r.GetFieldValue<DateTimeOffset>(18), r.IsDBNull(19) ? null : r.GetString(19),
-        new CountsResponse(r.GetInt32(20), r.GetInt32(21)), r.IsDBNull(22) ? null : r.GetString(22), r.GetInt64(23));
+        new ConnectionCounts(r.GetInt32(20), r.GetInt32(21)), r.IsDBNull(22) ? null : r.GetString(22), r.GetInt64(23));
 }
 
 /// <summary>
@@ -66,21 +78,21 @@ public sealed class ConnectionReads(ReadModelDb db)
 /// (also its <c>ETag</c>) beside the contract's members.
 /// </summary>
 public sealed record ConnectionResponse(
-    Guid Id, Guid AccountId, string Provider, Guid OwnerId, string Scope, Guid? ListId, GroupResponse Group, string Direction,
-    string ProviderDeletes, string Conflicts, string Visibility, string MatchBy, int PollSeconds, string State, ProgressResponse? Progress,
-    DateTimeOffset? LastSyncAt, string? LastError, CountsResponse Counts, string? PausedFor, long Version)
+    Guid Id, Guid AccountId, string Provider, Guid OwnerId, string Scope, Guid? ListId, ConnectionGroup Group, string Direction,
+    string ProviderDeletes, string Conflicts, string Visibility, string MatchBy, int PollSeconds, string State, ConnectionProgress? Progress,
+    DateTimeOffset? LastSyncAt, string? LastError, ConnectionCounts Counts, string? PausedFor, long Version)
 {
     /// <summary>From the stream alone, when the read model has not caught up within the write's wait: no run state or counts.</summary>
     public static ConnectionResponse From(Connection c) => new(
-        c.Id, c.AccountId, c.Provider, c.UserId, WireNames<ConnectionScope>.ToName(c.Scope), c.ListId, new GroupResponse(c.Group.Id, c.Group.Name),
+        c.Id, c.AccountId, c.Provider, c.UserId, WireNames<ConnectionScope>.ToName(c.Scope), c.ListId, new ConnectionGroup(c.Group.Id, c.Group.Name),
         WireNames<SyncDirection>.ToName(c.Settings.Direction), WireNames<ProviderDeletes>.ToName(c.Settings.ProviderDeletes),
         WireNames<ConflictPolicy>.ToName(c.Settings.Conflicts), c.Settings.Visibility.ToName(), WireNames<MatchBy>.ToName(c.Settings.MatchBy),
-        c.Settings.PollSeconds, c.DisplayState, null, null, c.LastError, new CountsResponse(0, 0),
+        c.Settings.PollSeconds, c.DisplayState, null, null, c.LastError, new ConnectionCounts(0, 0),
         c.PausedFor is { } p ? WireNames<PauseReason>.ToName(p) : null, c.Version);
 }
 
-public sealed record GroupResponse(string? Id, string Name);
+public sealed record ConnectionGroup(string? Id, string Name);
 
-public sealed record ProgressResponse(string Phase, int Done, int Total);
+public sealed record ConnectionProgress(string Phase, int Done, int Total);
 
-public sealed record CountsResponse(int Linked, int Conflicts);
+public sealed record ConnectionCounts(int Linked, int Conflicts);

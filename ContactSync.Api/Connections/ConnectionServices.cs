@@ -4,30 +4,18 @@ using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Connections;
 using ContactSync.EventStore;
+using ContactSync.Providers;
+using ContactSync.Providers.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ContactSync.Api.Connections;
 
-/// <summary>A provider account as a connection needs it: whose it is and whether its grant is usable.</summary>
-public sealed record AccountView(bool Exists, Guid TenantId, Guid UserId, string Provider, string Status)
-{
-    public static readonly AccountView Missing = new(false, Guid.Empty, Guid.Empty, "", "");
-
-    public static AccountView Fold(IEnumerable<AccountEvent> events) => events.Aggregate(Missing, (a, e) => e switch
-    {
-        AccountEvent.AccountConnected c => new AccountView(true, c.TenantId, c.UserId, c.Provider, "connected"),
-        AccountEvent.AccountGrantRenewed => a with { Status = "connected" },
-        AccountEvent.AccountReauthRequired => a with { Status = "needs-reauth" },
-        AccountEvent.AccountDisconnected => a with { Status = "disconnected" },
-        _ => a,
-    });
-}
-
 /// <summary>What connection endpoints depend on, bound with [AsParameters].</summary>
 public sealed record ConnectionServices(
-    IEventStore Store, ConnectionReads Reads, ReadModelDb Db, TimeProvider Time, IOptions<ApiOptions> Options, HttpContext Http)
+    IEventStore Store, ConnectionReads Reads, ReadModelDb Db, ProviderSessions Sessions, TimeProvider Time, IOptions<ApiOptions> Options,
+    HttpContext Http)
 {
     public Task<Connection> LoadAsync(Guid id, CancellationToken ct) =>
         CommandHandler.LoadAsync(Store, ConnectionDecider.Definition, StreamNames.Connection(id), ct);
@@ -63,8 +51,41 @@ public sealed record ConnectionServices(
         return await Reads.GetAsync(caller, state.Id, ct) is { } row && row.Version >= state.Version ? row : ConnectionResponse.From(state);
     }
 
-    public async Task<AccountView> AccountAsync(Guid accountId, CancellationToken ct) =>
-        AccountView.Fold(EventStreams.Domain<AccountEvent>(await EventStreams.ReadAsync(Store, StreamNames.Account(accountId), ct)));
+    public Task<Account> AccountAsync(Guid accountId, CancellationToken ct) =>
+        CommandHandler.LoadAsync(Store, AccountDecider.Definition, StreamNames.Account(accountId), ct);
+
+    /// <summary>
+    /// The account's group with this id, asked of the provider: a validation problem when the account has no such
+    /// group, and the answers of the accounts' groups endpoint when the provider cannot be asked.
+    /// </summary>
+    public async Task<(ProviderGroup? Group, ProblemHttpResult? Problem)> FindGroupAsync(Caller caller, Guid accountId, string groupId, CancellationToken ct)
+    {
+        try
+        {
+            var provider = await Sessions.OpenAsync(caller.TenantId, accountId, ct);
+            var groups = await provider.ListGroupsAsync(ct);
+            return groups.FirstOrDefault(g => g.Id == groupId) is { } group
+                ? (group, null)
+                : (null, Problems.Validation("group.id", "Is not a contact group (folder) of this account; see GET /api/accounts/{id}/groups."));
+        }
+        catch (AccountUnavailableException)
+        {
+            return (null, Problems.NotFound("The account does not exist."));
+        }
+        catch (ReauthRequiredException)
+        {
+            return (null, Problems.Conflict("The account needs to be connected again (its grant was refused).", "account.needs-reauth"));
+        }
+        catch (ProviderThrottledException e)
+        {
+            Http.Response.Headers.RetryAfter = ((int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (null, Problems.Status(503, "Service unavailable", "The provider is throttling this account; retry later.", "account.provider-throttled"));
+        }
+        catch (ProviderException)
+        {
+            return (null, Problems.Status(502, "Bad gateway", "The provider could not list the account's groups; try again later.", "account.provider-unavailable"));
+        }
+    }
 
     public async Task<IReadOnlyList<string>> PermissionsAsync(Caller caller, CancellationToken ct)
     {

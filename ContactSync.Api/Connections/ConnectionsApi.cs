@@ -1,11 +1,13 @@
 using System.Text.Json;
 using ContactSync.Api.Auth;
 using ContactSync.Api.Infrastructure;
+using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Connections;
 using ContactSync.Domain.Lists;
 using ContactSync.Domain.Users;
 using ContactSync.Domain.Validation;
+using ContactSync.EventStore;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static ContactSync.Domain.Connections.ConnectionCommand;
 
@@ -74,8 +76,8 @@ public static class ConnectionsApi
         var account = await s.AccountAsync(request.AccountId, ct);
         if (!account.Exists || account.TenantId != caller.TenantId || account.UserId != caller.UserId)
             return Problems.NotFound("The account does not exist.");
-        if (account.Status == "disconnected") return Problems.Conflict("The account is disconnected; connect it again first.", "account.disconnected");
-        if (account.Status == "needs-reauth") return Problems.Conflict("The account needs to be connected again (its grant was refused).", "account.needs-reauth");
+        if (account.Status == AccountStatus.Disconnected) return Problems.Conflict("The account is disconnected; connect it again first.", "account.disconnected");
+        if (account.Status == AccountStatus.NeedsReauth) return Problems.Conflict("The account needs to be connected again (its grant was refused).", "account.needs-reauth");
 
         string? listName = null;
         if (request.ListId is { } listId)
@@ -86,7 +88,13 @@ public static class ConnectionsApi
             if (list.CreatedBy != caller.UserId) return Problems.Forbidden("Only the list's creator can sync it.");
             listName = list.Name;
         }
-        var group = new GroupRef(request.GroupId, request.GroupName ?? (request.GroupId is null ? listName ?? DefaultOwnedGroupName : ""));
+        var group = new GroupRef(null, request.GroupName ?? listName ?? DefaultOwnedGroupName);
+        if (request.GroupId is { } groupId)
+        {
+            var (existing, refused) = await s.FindGroupAsync(caller, request.AccountId, groupId, ct);
+            if (refused is not null) return refused;
+            group = new GroupRef(existing!.Id, existing.Name);
+        }
 
         var id = Guid.CreateVersion7();
         var stale = TimeSpan.FromSeconds(s.Options.Value.GroupReservationStaleSeconds);
@@ -143,4 +151,32 @@ public static class ConnectionsApi
             await GroupReservations.ReleaseAsync(s.Store, state);
             return TypedResults.NoContent();
         });
+
+    /// <summary>
+    /// Disconnects every connection of an account that was just disconnected (the accounts API's hook), with the
+    /// caller as actor, and releases their groups. Idempotent: already disconnected connections are skipped.
+    /// </summary>
+    public static async Task DisconnectConnectionsOfAccountAsync(IEventStore store, ConnectionReads reads, Caller caller, Guid accountId,
+        DateTimeOffset now, int attempts, CancellationToken ct)
+    {
+        foreach (var id in await reads.ActiveIdsOfAccountAsync(caller.TenantId, accountId, ct))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var state = await CommandHandler.LoadAsync(store, ConnectionDecider.Definition, StreamNames.Connection(id), ct);
+                if (!state.Exists || state.AccountId != accountId || state.Status == ConnectionStatus.Disconnected) break;
+                try
+                {
+                    state = (await CommandHandler.HandleAsync(store, ConnectionDecider.Definition, StreamNames.Connection(id), state,
+                        new DisconnectConnection(caller.Actor, now), ct)).State;
+                    await GroupReservations.ReleaseAsync(store, state);
+                    break;
+                }
+                catch (WrongExpectedVersionException) when (attempt < attempts)
+                {
+                    // The worker or a user appended meanwhile: decide again on the new state.
+                }
+            }
+        }
+    }
 }

@@ -7,8 +7,8 @@ public static class ProjectionNames
     public const string Contacts = "contacts";
     public const string Dashboard = "dashboard";
     public const string Audit = "audit";
-    public const string Connections = "connections";
     public const string Accounts = "accounts";
+    public const string Connections = "connections";
 
-    public static IReadOnlyList<string> All { get; } = [Directory, Contacts, Dashboard, Audit, Connections, Accounts];
+    public static IReadOnlyList<string> All { get; } = [Directory, Contacts, Dashboard, Audit, Accounts, Connections];
 }

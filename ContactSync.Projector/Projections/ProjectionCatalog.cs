@@ -16,8 +16,8 @@ internal static class ProjectionCatalog
         ContactsProjection.Definition,
         DashboardProjection.Definition,
         AuditProjection.Definition,
-        ConnectionsProjection.Definition,
         AccountsProjection.Definition,
+        ConnectionsProjection.Definition,
     ];
 
     public static ProjectionDefinition? Find(string name) => All.FirstOrDefault(p => p.Name == name);

@@ -89,6 +89,7 @@ public static class HostileRequests
             (Who.Admin, HttpMethod.Post, "/api/users"), (Who.Admin, HttpMethod.Patch, $"/api/users/{t.User}"),
             (Who.Admin, HttpMethod.Post, "/api/roles"), (Who.Admin, HttpMethod.Post, "/api/lists"),
             (Who.Admin, HttpMethod.Patch, $"/api/lists/{t.List}"), (Who.Operator, HttpMethod.Post, "/api/tenants"),
+            (Who.Admin, HttpMethod.Post, "/api/connections"), (Who.Admin, HttpMethod.Patch, $"/api/connections/{t.Contact}"),
         };
         foreach (var (who, method, url) in bodyEndpoints)
         {

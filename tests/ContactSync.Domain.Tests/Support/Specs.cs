@@ -19,6 +19,7 @@ public static class Specs
     public static DeciderSpec<TenantCommand, TenantEvent, Tenant> Tenant() => new(TenantDecider.Decide, Domain.Tenants.Tenant.Evolve, Domain.Tenants.Tenant.Initial);
 
     public static DeciderSpec<AccountCommand, AccountEvent, Account> Account() => new(AccountDecider.Decide, Domain.Accounts.Account.Evolve, Domain.Accounts.Account.Initial);
+
     public static DeciderSpec<ConnectionCommand, ConnectionEvent, Connection> Connection() =>
         new(ConnectionDecider.Decide, Domain.Connections.Connection.Evolve, Domain.Connections.Connection.Initial);
 
