@@ -80,6 +80,21 @@ public sealed class SyncFixture : IAsyncLifetime
         _projector = null;
     }
 
+    /// <summary>The settings a Projector process needs to join this system, as environment variables.</summary>
+    public Dictionary<string, string> ProjectorEnvironment() => new()
+    {
+        ["ConnectionStrings__events"] = ConnectionString,
+        ["Providers__SandboxUri"] = SandboxAddress.ToString(),
+        ["ContactSync__GrantKeys__Current"] = "k1",
+        ["ContactSync__GrantKeys__Keys__k1"] = _grantKey,
+        ["ContactSync__Sync__ScanInterval"] = "00:00:00.200",
+        ["ContactSync__Sync__Backoff"] = "00:00:00.100",
+        ["ContactSync__Sync__PollOverride"] = "00:00:02",
+        ["ContactSync__Projector__StandbyRetry"] = "00:00:00.200",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+    };
+
     public HttpClient Client(string? key)
     {
         var client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = ApiAddress, Timeout = TimeSpan.FromSeconds(60) };
