@@ -72,6 +72,8 @@ public sealed partial class ProjectResource(string name, string projectDir, int 
         info.Environment["ASPNETCORE_ENVIRONMENT"] = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development";
         info.Environment["OTEL_SERVICE_NAME"] = Name;
         info.Environment["ContactSync__OperatorKey"] = Secrets.OperatorKey;
+        info.Environment["ContactSync__GrantKeys__Current"] = Secrets.GrantKeyId;
+        info.Environment["ContactSync__GrantKeys__Keys__" + Secrets.GrantKeyId] = Secrets.GrantKey(Path.GetDirectoryName(projectDir)!);
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         foreach (var (key, value) in _environment)

@@ -46,6 +46,7 @@ public sealed class ApiFixture : IAsyncLifetime
         {
             ["ContactSync:Projector:ControlInterval"] = "00:00:00.100",
             ["ContactSync:Projector:StandbyRetry"] = "00:00:00.200",
+            ["ContactSync:Sync:Enabled"] = "false",
         }));
         await StartAsync(projector);
         ApiAddress = await StartApiAsync(new());
