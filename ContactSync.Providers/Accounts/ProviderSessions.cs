@@ -101,8 +101,10 @@ public sealed class ProviderSessions(
     private async Task RecordRotationAsync(Session session, string rotated, CancellationToken ct)
     {
         var sealedGrant = grants.Seal(rotated, session.AccountId);
-        await WriteAsync(session.AccountId, now => new AccountCommand.RenewGrant(session.AccountId, sealedGrant, TokenActor, now), ct);
+        // The session holds the rotated grant before it is stored: a concurrent open that reads the stored grant must
+        // find this session current, not replace it and refresh a second time.
         lock (_gate) session.Grant = sealedGrant;
+        await WriteAsync(session.AccountId, now => new AccountCommand.RenewGrant(session.AccountId, sealedGrant, TokenActor, now), ct);
         Log.GrantRotated(_logger, session.AccountId);
     }
 
