@@ -31,6 +31,7 @@ public sealed class ProviderSessions(
         public Guid AccountId { get; } = accountId;
         public string Provider { get; } = provider;
         public SealedSecret Grant { get; set; } = null!;
+        public HashSet<SealedSecret> Rotated { get; } = [];
         public IContactProvider Adapter { get; set; } = null!;
         public AccountContactProvider Provided { get; set; } = null!;
     }
@@ -55,7 +56,9 @@ public sealed class ProviderSessions(
         var grant = account.Grant!;
         lock (_gate)
         {
-            if (_sessions.TryGetValue(accountId, out var open) && open.Grant == grant) return open.Provided;
+            // A grant this session rotated away from is older than the one it holds: a caller that read the account before
+            // the rotation was stored must get this session, not a new one that would refresh with a spent token.
+            if (_sessions.TryGetValue(accountId, out var open) && (open.Grant == grant || open.Rotated.Contains(grant))) return open.Provided;
             var session = new Session(account.TenantId, accountId, account.Provider) { Grant = grant };
             session.Adapter = CreateAdapter(session, grants.Unseal(grant, accountId));
             session.Provided = new AccountContactProvider(session.Adapter, e => RecordReauthAsync(session, e));
@@ -103,7 +106,11 @@ public sealed class ProviderSessions(
         var sealedGrant = grants.Seal(rotated, session.AccountId);
         // The session holds the rotated grant before it is stored: a concurrent open that reads the stored grant must
         // find this session current, not replace it and refresh a second time.
-        lock (_gate) session.Grant = sealedGrant;
+        lock (_gate)
+        {
+            session.Rotated.Add(session.Grant);
+            session.Grant = sealedGrant;
+        }
         await WriteAsync(session.AccountId, now => new AccountCommand.RenewGrant(session.AccountId, sealedGrant, TokenActor, now), ct);
         Log.GrantRotated(_logger, session.AccountId);
     }
