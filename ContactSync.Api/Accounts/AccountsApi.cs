@@ -1,4 +1,5 @@
 using ContactSync.Api.Auth;
+using ContactSync.Api.Connections;
 using ContactSync.Api.Infrastructure;
 using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Common;
@@ -128,7 +129,7 @@ public static partial class AccountsApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DisconnectAccount(
-        Guid id, Caller caller, [AsParameters] AccountServices s, CancellationToken ct)
+        Guid id, Caller caller, [AsParameters] AccountServices s, ConnectionReads connections, CancellationToken ct)
     {
         var handled = await EventStreams.WithRetriesAsync<Handled<Account>?>(s.Http, s.Api.Value.WriteAttempts, async () =>
         {
@@ -139,16 +140,11 @@ public static partial class AccountsApi
         });
         if (handled is null) return NotFound();
         s.Sessions.Forget(id);
-        await DisconnectConnectionsOfAccountAsync(caller, id, ct);
+        // The account's state already refuses the grant to every worker; its connections end too, with the same actor.
+        await ConnectionsApi.DisconnectConnectionsOfAccountAsync(s.Store, connections, caller, id, s.Time.GetUtcNow(), s.Api.Value.WriteAttempts, ct);
         if (handled.Position is { } position) await s.Http.AfterWriteAsync(position, ProjectionNames.Accounts);
         return TypedResults.NoContent();
     }
-
-    /// <summary>
-    /// Where the account's connections are disconnected once the account is: the connections' read model and commands
-    /// live with the connections, which wire this up; the account's own state already refuses the grant to every worker.
-    /// </summary>
-    internal static Task DisconnectConnectionsOfAccountAsync(Caller caller, Guid accountId, CancellationToken ct) => Task.CompletedTask;
 
     private static bool IsCallers(Account state, Caller caller) =>
         state.Exists && state.TenantId == caller.TenantId && state.UserId == caller.UserId && state.Status != AccountStatus.Disconnected;

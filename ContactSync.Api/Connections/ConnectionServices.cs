@@ -60,30 +60,39 @@ public sealed record ConnectionServices(
     /// </summary>
     public async Task<(ProviderGroup? Group, ProblemHttpResult? Problem)> FindGroupAsync(Caller caller, Guid accountId, string groupId, CancellationToken ct)
     {
+        var (groups, problem) = await AskProviderAsync(caller, accountId, p => p.ListGroupsAsync(ct), ct);
+        if (problem is not null) return (null, problem);
+        return groups!.FirstOrDefault(g => g.Id == groupId) is { } group
+            ? (group, null)
+            : (null, Problems.Validation("group.id", "Is not a contact group (folder) of this account; see GET /api/accounts/{id}/groups."));
+    }
+
+    /// <summary>
+    /// Asks the account's provider, with the accounts API's answers when it cannot be asked: 404 for an account that is
+    /// gone, 409 when its grant was refused, 503 with Retry-After while throttled, 502 when the provider fails.
+    /// </summary>
+    public async Task<(T? Value, ProblemHttpResult? Problem)> AskProviderAsync<T>(Caller caller, Guid accountId, Func<IContactProvider, Task<T>> ask, CancellationToken ct)
+    {
         try
         {
-            var provider = await Sessions.OpenAsync(caller.TenantId, accountId, ct);
-            var groups = await provider.ListGroupsAsync(ct);
-            return groups.FirstOrDefault(g => g.Id == groupId) is { } group
-                ? (group, null)
-                : (null, Problems.Validation("group.id", "Is not a contact group (folder) of this account; see GET /api/accounts/{id}/groups."));
+            return (await ask(await Sessions.OpenAsync(caller.TenantId, accountId, ct)), null);
         }
         catch (AccountUnavailableException)
         {
-            return (null, Problems.NotFound("The account does not exist."));
+            return (default, Problems.NotFound("The account does not exist."));
         }
         catch (ReauthRequiredException)
         {
-            return (null, Problems.Conflict("The account needs to be connected again (its grant was refused).", "account.needs-reauth"));
+            return (default, Problems.Conflict("The account needs to be connected again (its grant was refused).", "account.needs-reauth"));
         }
         catch (ProviderThrottledException e)
         {
             Http.Response.Headers.RetryAfter = ((int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return (null, Problems.Status(503, "Service unavailable", "The provider is throttling this account; retry later.", "account.provider-throttled"));
+            return (default, Problems.Status(503, "Service unavailable", "The provider is throttling this account; retry later.", "account.provider-throttled"));
         }
         catch (ProviderException)
         {
-            return (null, Problems.Status(502, "Bad gateway", "The provider could not list the account's groups; try again later.", "account.provider-unavailable"));
+            return (default, Problems.Status(502, "Bad gateway", "The provider could not be read; try again later.", "account.provider-unavailable"));
         }
     }
 

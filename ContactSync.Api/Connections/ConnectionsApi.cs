@@ -28,6 +28,10 @@ public static class ConnectionsApi
         group.MapPost("/", CreateConnection).WithName(nameof(CreateConnection)).WithSummary("Create a connection (state ready)")
             .WithDescription("Needs persons.add and organizations.add; scope list only for the list's creator. The group is an existing provider group (id) or a new one (name, default the list's name). One active connection per provider group.")
             .Accepts<ConnectionResponse>("application/json").ProducesValidation();
+        group.MapPost("/preview", ConnectionPreview.PreviewConnection).WithName(nameof(ConnectionPreview.PreviewConnection))
+            .WithSummary("A dry run of the first sync: counts, up to 20 samples of each kind, and warnings; changes nothing")
+            .WithDescription("The same body and checks as a create. Reads the provider group through the adapter (an existing group, or the one a new group's name would bind to); appends no event and writes nothing at the provider.")
+            .Accepts<ConnectionResponse>("application/json").ProducesValidation();
         group.MapGet("/", GetConnections).WithName(nameof(GetConnections)).WithSummary("The caller's connections (an admin: the tenant's)")
             .ProducesValidation().WaitsForMinPosition(ProjectionNames.Connections);
         group.MapGet("/{id:guid}", GetConnection).WithName(nameof(GetConnection)).WithSummary("A connection with its state, progress and counts")
@@ -61,47 +65,61 @@ public static class ConnectionsApi
         group.MapPost($"/{{id:guid}}/{path}", Handle).WithName(name).WithSummary(summary).ProducesProblem(412);
     }
 
-    public static async Task<Results<Created<ConnectionResponse>, ProblemHttpResult>> CreateConnection(
-        JsonElement body, Caller caller, [AsParameters] ConnectionServices s, CancellationToken ct)
+    /// <summary>A create body checked against the caller, the account, the list and the provider: what a create or a preview works on.</summary>
+    public sealed record NewConnection(ConnectionBody Request, Account Account, GroupRef Group, ConnectionSettings Settings);
+
+    /// <summary>
+    /// The checks a create and a preview share, in the order a user would fix them: the body, the permissions
+    /// (Pipedrive: both), the account (the caller's, connected), the list (rule 1: its creator only), the group.
+    /// </summary>
+    public static async Task<(NewConnection? Resolved, ProblemHttpResult? Problem)> ResolveAsync(JsonElement body, Caller caller, ConnectionServices s, CancellationToken ct)
     {
-        if (JsonText.Check(body) is { } malformed) return malformed;
+        if (JsonText.Check(body) is { } malformed) return (null, malformed);
         var errors = new FieldErrors();
         var request = ConnectionBody.Parse(body, create: true, errors);
-        if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
+        if (!errors.IsEmpty) return (null, Problems.Validation(errors.ToDictionary()));
 
         var permissions = await s.PermissionsAsync(caller, ct);
         if (Permissions.All.FirstOrDefault(p => !permissions.Contains(p)) is { } missing)
-            return Problems.Forbidden($"Setting up a sync needs the permissions {string.Join(" and ", Permissions.All)}; you lack {missing}.");
+            return (null, Problems.Forbidden($"Setting up a sync needs the permissions {string.Join(" and ", Permissions.All)}; you lack {missing}."));
 
         var account = await s.AccountAsync(request.AccountId, ct);
         if (!account.Exists || account.TenantId != caller.TenantId || account.UserId != caller.UserId)
-            return Problems.NotFound("The account does not exist.");
-        if (account.Status == AccountStatus.Disconnected) return Problems.Conflict("The account is disconnected; connect it again first.", "account.disconnected");
-        if (account.Status == AccountStatus.NeedsReauth) return Problems.Conflict("The account needs to be connected again (its grant was refused).", "account.needs-reauth");
+            return (null, Problems.NotFound("The account does not exist."));
+        if (account.Status == AccountStatus.Disconnected) return (null, Problems.Conflict("The account is disconnected; connect it again first.", "account.disconnected"));
+        if (account.Status == AccountStatus.NeedsReauth) return (null, Problems.Conflict("The account needs to be connected again (its grant was refused).", "account.needs-reauth"));
 
         string? listName = null;
         if (request.ListId is { } listId)
         {
             var list = await CommandHandler.LoadAsync(s.Store, ListDecider.Definition, StreamNames.List(listId), ct);
-            if (!list.Exists || list.Deleted || list.TenantId != caller.TenantId) return Problems.NotFound("The list does not exist.");
+            if (!list.Exists || list.Deleted || list.TenantId != caller.TenantId) return (null, Problems.NotFound("The list does not exist."));
             // Planfix rule 1: only the list's creator syncs it; an admin is no exception.
-            if (list.CreatedBy != caller.UserId) return Problems.Forbidden("Only the list's creator can sync it.");
+            if (list.CreatedBy != caller.UserId) return (null, Problems.Forbidden("Only the list's creator can sync it."));
             listName = list.Name;
         }
         var group = new GroupRef(null, request.GroupName ?? listName ?? DefaultOwnedGroupName);
         if (request.GroupId is { } groupId)
         {
             var (existing, refused) = await s.FindGroupAsync(caller, request.AccountId, groupId, ct);
-            if (refused is not null) return refused;
+            if (refused is not null) return (null, refused);
             group = new GroupRef(existing!.Id, existing.Name);
         }
+        return (new NewConnection(request, account, group, request.ApplyTo(ConnectionSettings.Default)), null);
+    }
 
+    public static async Task<Results<Created<ConnectionResponse>, ProblemHttpResult>> CreateConnection(
+        JsonElement body, Caller caller, [AsParameters] ConnectionServices s, CancellationToken ct)
+    {
+        var (resolved, problem) = await ResolveAsync(body, caller, s, ct);
+        if (problem is not null) return problem;
+        var (request, account, group, settings) = resolved!;
         var id = Guid.CreateVersion7();
         var stale = TimeSpan.FromSeconds(s.Options.Value.GroupReservationStaleSeconds);
         if (!await GroupReservations.TryReserveAsync(s.Store, caller.TenantId, request.AccountId, GroupReservations.KeyOf(group), id, stale, s.Now, ct))
             return Problems.Conflict("Another connection already syncs this provider group; disconnect it first or choose another group.", "connection.group-taken");
         var state = await s.DecideAndAppendAsync(id, Connection.Initial, new CreateConnection(caller.TenantId, id, caller.UserId, request.AccountId,
-            account.Provider, request.Scope, request.ListId, group, request.ApplyTo(ConnectionSettings.Default), caller.Actor, s.Now), ct);
+            account.Provider, request.Scope, request.ListId, group, settings, caller.Actor, s.Now), ct);
         return TypedResults.Created($"/api/connections/{id}", await s.RespondAsync(caller, state, ct));
     }
 

@@ -72,6 +72,34 @@ public sealed class ContactReads(ReadModelDb db)
         return list;
     }
 
+    /// <summary>
+    /// Visible, live contacts other than <paramref name="contact"/> that share an e-mail or phone key with it or its
+    /// company (the read model's expression indexes find them); <see cref="MatchKeys"/> then decides which resemble it.
+    /// </summary>
+    public async Task<List<Contact>> DuplicateCandidatesAsync(Caller caller, Contact contact, int limit, CancellationToken ct)
+    {
+        var sql = new StringBuilder();
+        sql.Append("SELECT c.state FROM rm.contacts c LEFT JOIN rm.users o ON o.user_id = c.owner_id WHERE c.tenant_id = $1");
+        if (!caller.IsAdmin) sql.Append(" AND ").Append(Visible);
+        sql.Append("""
+             AND NOT c.deleted AND c.contact_id <> $5
+             AND (rm.email_keys(c.state) && $6 OR rm.phone_keys(c.state) && $7 OR ($8::text IS NOT NULL AND btrim(regexp_replace(lower(c.company), '[^[:alnum:]]+', ' ', 'g')) = $8))
+            ORDER BY c.contact_id LIMIT $9
+            """);
+        await using var cmd = db.CreateCommand(sql.ToString());
+        AddViewer(cmd, caller);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = contact.Id });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. MatchKeys.EmailKeys(contact.Fields)] });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. MatchKeys.PhoneKeys(contact.Fields)] });
+        cmd.Parameters.Add(Nullable(NpgsqlDbType.Text, contact.Fields.Company is { } company
+            ? System.Text.RegularExpressions.Regex.Replace(company.ToLowerInvariant(), @"[^\p{L}\p{Nd}]+", " ").Trim() : null));
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<Contact>();
+        while (await r.ReadAsync(ct)) list.Add(Read(r));
+        return list;
+    }
+
     // $1 tenant, $2 viewer, $3 viewer's role, $4 its ancestors: the same positions in every statement (unused ones
     // are harmless).
     private static void AddViewer(NpgsqlCommand cmd, Caller caller)

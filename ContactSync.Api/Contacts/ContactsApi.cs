@@ -26,6 +26,9 @@ public static class ContactsApi
         group.MapGet("/{id:guid}", GetContact).WithName(nameof(GetContact)).WithSummary("Get a contact")
             .WithDescription("With asOf, the state at that moment folded from the contact's history. 404 when missing, deleted (unless includeDeleted=true) or not visible.")
             .ProducesValidation().WaitsForMinPosition(ProjectionNames.Contacts);
+        group.MapGet("/{id:guid}/duplicates", GetDuplicates).WithName(nameof(GetDuplicates)).WithSummary("Likely duplicates of a contact (rule 15)")
+            .WithDescription("Visible contacts that share a normalised e-mail or phone, or have a close name in the same company, each with its reasons. Never merged: each user keeps their own.")
+            .WaitsForMinPosition(ProjectionNames.Contacts);
         group.MapPatch("/{id:guid}", PatchContact).WithName(nameof(PatchContact)).WithSummary("Change a contact (JSON merge patch)")
             .WithDescription("Absent members stay, null clears, lists are replaced whole; ownerId, followerIds and visibility are applied with their own commands. If-Match pins the version (412 on mismatch); without it the change applies to the latest version.")
             .Accepts<ContactResponse>("application/merge-patch+json", "application/json").ProducesValidation().ProducesProblem(412);
@@ -97,6 +100,30 @@ public static class ContactsApi
         return TypedResults.Ok(contact.ToResponse());
     }
 
+    public const int MaxDuplicates = 50;
+
+    public static async Task<Results<Ok<DuplicatesResponse>, ProblemHttpResult>> GetDuplicates(Guid id, Caller caller, ContactReads reads, CancellationToken ct)
+    {
+        if (await reads.GetAsync(caller, id, includeDeleted: false, ct) is not { } contact)
+            return Problems.NotFound("The contact does not exist or is not visible to you.");
+        // A company shared by thousands is a candidate pool, not an answer: cap what is read, then keep the resemblances.
+        var candidates = await reads.DuplicateCandidatesAsync(caller, contact, 10 * MaxDuplicates, ct);
+        var items = candidates.Select(c => (Contact: c, Reasons: Reasons(contact.Fields, c.Fields)))
+            .Where(x => x.Reasons.Count > 0).Take(MaxDuplicates)
+            .Select(x => new DuplicateItem(x.Contact.ToResponse(), x.Reasons)).ToList();
+        return TypedResults.Ok(new DuplicatesResponse(items));
+    }
+
+    private static List<string> Reasons(ContactFields a, ContactFields b)
+    {
+        var reasons = new List<string>();
+        if (MatchKeys.EmailKeys(a).Intersect(MatchKeys.EmailKeys(b)).Any()) reasons.Add("email");
+        if (MatchKeys.PhoneKeys(a).Intersect(MatchKeys.PhoneKeys(b)).Any()) reasons.Add("phone");
+        if (MatchKeys.CompanyKey(a) is { } ca && ca == MatchKeys.CompanyKey(b) && MatchKeys.NameKey(a) is { } na && MatchKeys.NameKey(b) is { } nb
+            && MatchKeys.NamesClose(na, nb)) reasons.Add("name");
+        return reasons;
+    }
+
     public static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> PatchContact(
         Guid id, JsonElement body, Caller caller, [AsParameters] ContactServices s, CancellationToken ct)
     {
@@ -166,3 +193,8 @@ public static class ContactsApi
                 foreach (var m in messages) into.Add(field, m);
     }
 }
+
+/// <summary>The likely duplicates of a contact; <c>reasons</c> among <c>email</c>, <c>phone</c>, <c>name</c> (a close name in the same company).</summary>
+public sealed record DuplicatesResponse(IReadOnlyList<DuplicateItem> Items);
+
+public sealed record DuplicateItem(ContactResponse Contact, IReadOnlyList<string> Reasons);

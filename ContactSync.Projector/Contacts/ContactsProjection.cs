@@ -32,7 +32,9 @@ internal sealed class ContactsProjection(ProjectionTables tables, ILogger logger
             visibility text NOT NULL, tags text[] NOT NULL, company text NULL, display_name text NULL, search text NOT NULL,
             deleted bool NOT NULL, version bigint NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
             state jsonb NOT NULL
-            """, ["tenant_id, display_name", "tenant_id, owner_id", "tenant_id, updated_at"]),
+            """, ["tenant_id, display_name", "tenant_id, owner_id", "tenant_id, updated_at",
+                // Rule 15's likely duplicates: shared e-mail, shared phone, or a close name in the same company.
+                "USING gin (rm.email_keys(state))", "USING gin (rm.phone_keys(state))", "tenant_id, btrim(regexp_replace(lower(company), '[^[:alnum:]]+', ' ', 'g'))"]),
         new("lists", "list_id uuid PRIMARY KEY, tenant_id uuid NOT NULL, name text NOT NULL, filter jsonb NOT NULL, created_by uuid NOT NULL, deleted bool NOT NULL, version bigint NOT NULL",
             ["tenant_id"]),
         new("list_members", "list_id uuid NOT NULL, contact_id uuid NOT NULL, tenant_id uuid NOT NULL, PRIMARY KEY (list_id, contact_id)",

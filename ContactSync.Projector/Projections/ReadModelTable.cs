@@ -6,7 +6,7 @@ namespace ContactSync.Projector.Projections;
 /// </summary>
 /// <param name="Name">The view name readers use.</param>
 /// <param name="Columns">Column definitions, including the primary key.</param>
-/// <param name="Indexes">Index column lists (one index each).</param>
+/// <param name="Indexes">Index column lists (one index each), or a method and its expressions (<c>USING gin (...)</c>).</param>
 /// <param name="IndexesServeWrites">
 /// The projection's own statements look rows up by these indexes, so a rebuild creates them with the table; otherwise
 /// they serve readers only and a rebuild creates them once it has caught up (before the swap), which spares every
@@ -28,7 +28,9 @@ internal sealed record ReadModelTable(string Name, string Columns, IReadOnlyList
     public IEnumerable<string> CreateIndexesSql(int version)
     {
         for (var i = 0; i < Indexes.Count; i++)
-            yield return $"CREATE INDEX IF NOT EXISTS ix_{Name}_v{version}_{i} ON {Versioned(version)} ({Indexes[i]})";
+            yield return Indexes[i].StartsWith("USING ", StringComparison.Ordinal)
+                ? $"CREATE INDEX IF NOT EXISTS ix_{Name}_v{version}_{i} ON {Versioned(version)} {Indexes[i]}"
+                : $"CREATE INDEX IF NOT EXISTS ix_{Name}_v{version}_{i} ON {Versioned(version)} ({Indexes[i]})";
     }
 
     /// <summary>Makes a rebuild's unlogged table crash-safe (rewrites it into the WAL; a no-op when already logged).</summary>

@@ -27,6 +27,7 @@ internal static class ReadModelSchema
               checksum text NULL,
               rebuild_checksum text NULL);
             """, ct);
+        await ExecuteAsync(conn, tx, MatchKeyFunctionsSql, ct);
         await using (var insert = new NpgsqlCommand(
             "INSERT INTO rm.projections (name) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING", conn, tx))
         {
@@ -48,6 +49,25 @@ internal static class ReadModelSchema
         await ExecuteAsync(conn, tx, ChecksumFunctionsSql(), ct);
         await tx.CommitAsync(ct);
     }
+
+    /// <summary>
+    /// <c>rm.email_keys(state)</c> and <c>rm.phone_keys(state)</c>: a contact state's e-mails (trimmed, lower case) and
+    /// phones (normalised, else their digits when there are at least six), as <c>MatchKeys</c> computes them, so that
+    /// expression indexes find the likely duplicates of a contact (rule 15) without columns of their own. Immutable
+    /// and defined before the tables, whose indexes use them.
+    /// </summary>
+    private const string MatchKeyFunctionsSql = """
+        CREATE OR REPLACE FUNCTION rm.email_keys(state jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+          SELECT coalesce(array_agg(DISTINCT lower(btrim(e->>'value'))), '{}')
+            FROM jsonb_array_elements(coalesce(state->'fields'->'emails', '[]')) e
+           WHERE btrim(e->>'value') <> '' $$;
+        CREATE OR REPLACE FUNCTION rm.phone_keys(state jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+          SELECT coalesce(array_agg(DISTINCT k), '{}') FROM (
+            SELECT coalesce(nullif(p->>'normalized', ''),
+                   CASE WHEN length(regexp_replace(p->>'value', '\D', '', 'g')) >= 6 THEN regexp_replace(p->>'value', '\D', '', 'g') END) AS k
+              FROM jsonb_array_elements(coalesce(state->'fields'->'phones', '[]')) p) keys
+           WHERE k IS NOT NULL $$;
+        """;
 
     /// <param name="deferIndexes">For a rebuild: leave out the indexes only readers use (<see cref="CreateIndexesSql"/> adds them).</param>
     /// <param name="unlogged">For a rebuild: no WAL while replaying (see <see cref="Hosting.RebuildSwap"/>).</param>

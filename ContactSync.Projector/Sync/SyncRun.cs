@@ -60,23 +60,18 @@ internal sealed class SyncRun
 
         await Progress("linking", 0, upserts.Count, ct);
         var updates = new List<(Guid ContactId, ContactFields Merged, ProviderContactUpdate Update)>();
-        var claimed = new HashSet<Guid>(_state.Links.Keys);
+        var unlinked = new Dictionary<string, ProviderContact>(StringComparer.Ordinal);
         foreach (var u in upserts)
         {
-            if (_state.ByProviderId.TryGetValue(u.Id, out var linkedId))
-            {
-                if (crm.TryGetValue(linkedId, out var c)) await ReconcileAsync(_state.Links[linkedId], c, u, updates, ct);
-            }
-            else if (Match(u, crm, claimed, kind) is { } match)
-            {
-                claimed.Add(match.Id);
-                await LinkFirstTimeAsync(match, u, updates, ct);
-            }
-            else if (Settings.PullsFromProvider)
-            {
-                await ImportAsync(u, listFilter, ct);
-            }
+            if (!_state.ByProviderId.TryGetValue(u.Id, out var linkedId)) unlinked[u.Id] = u;
+            else if (crm.TryGetValue(linkedId, out var c)) await ReconcileAsync(_state.Links[linkedId], c, u, updates, ct);
         }
+        // The same planner as the preview decides what is linked, imported and created (rules 8, 10, matchBy).
+        var plan = SyncPlanner.Plan(new PlannerInputs([.. crm.Values], [.. unlinked.Values.Select(u => new PlanProviderContact(u.Id, u.Fields, u.CrmId))],
+            _state.Links, Settings, kind == RunKind.FirstSync, _provider.Capabilities.MaxContacts,
+            full ? upserts.Count : _state.Links.Count + unlinked.Count, Retainable, []));
+        foreach (var link in plan.ToLink) await LinkFirstTimeAsync(crm[link.ContactId], unlinked[link.ProviderId], updates, ct);
+        foreach (var import in plan.ToImport) await ImportAsync(unlinked[import.Id], listFilter, ct);
         await PushUpdatesAsync(updates, ct);
 
         var removed = removals.Where(r => _state.ByProviderId.ContainsKey(r.Id)).ToList();
@@ -91,7 +86,7 @@ internal sealed class SyncRun
 
         if (Settings.PushesToProvider)
         {
-            await CreateAtProviderAsync(crm, upserts.Count, ct);
+            await CreateAtProviderAsync(crm, plan, ct);
             await PushCrmChangesAsync(crm, ct);
             await TakeOutOfScopeAsync(crm, listFilter, ct);
         }
@@ -131,19 +126,6 @@ internal sealed class SyncRun
             .Concat(removals.Select(r => new ProviderChangeObserved(_connection.TenantId, _connection.Id, _runId, r.Id, null, null, null, true, null, Now)));
         foreach (var chunk in observed.Chunk(ObservedPerAppend)) await AppendAsync(chunk, ct);
     }
-
-    /// <summary>A provider contact not linked yet: its CRM id tag first (our own create, whose answer may have been
-    /// lost), then on a first sync its e-mail when the settings say so; one CRM contact per provider contact.</summary>
-    private Contact? Match(ProviderContact u, IReadOnlyDictionary<Guid, Contact> crm, HashSet<Guid> claimed, RunKind kind)
-    {
-        if (Guid.TryParse(u.CrmId, out var tagged) && crm.TryGetValue(tagged, out var own) && !claimed.Contains(tagged)) return own;
-        if (kind != RunKind.FirstSync || Settings.MatchBy != MatchBy.Email) return null;
-        var emails = u.Fields.Emails.Select(e => EmailKey(e.Value)).ToHashSet(StringComparer.Ordinal);
-        return crm.Values.Where(c => !claimed.Contains(c.Id) && c.Fields.Emails.Any(e => emails.Contains(EmailKey(e.Value))))
-            .OrderBy(c => c.Id).FirstOrDefault();
-    }
-
-    private static string EmailKey(string email) => email.Trim().ToLowerInvariant();
 
     private async Task ReconcileAsync(ContactLink link, Contact crm, ProviderContact u, List<(Guid, ContactFields, ProviderContactUpdate)> updates, CancellationToken ct)
     {
@@ -252,19 +234,11 @@ internal sealed class SyncRun
         }
     }
 
-    private async Task CreateAtProviderAsync(IReadOnlyDictionary<Guid, Contact> crm, int inGroup, CancellationToken ct)
+    private async Task CreateAtProviderAsync(IReadOnlyDictionary<Guid, Contact> crm, SyncPlan plan, CancellationToken ct)
     {
-        var unlinked = crm.Values.Where(c => !_state.Links.ContainsKey(c.Id) && !_touched.Contains(c.Id)).OrderBy(c => c.Id).ToList();
+        foreach (var cap in plan.Warnings.OfType<PlanWarning.CapReached>()) _warnings.Add($"{cap.Message} (rule 10)");
+        var unlinked = plan.ToCreateInProvider.Where(id => !_state.Links.ContainsKey(id) && !_touched.Contains(id)).Select(id => crm[id]).ToList();
         if (unlinked.Count == 0) return;
-        if (_provider.Capabilities.MaxContacts is { } max)
-        {
-            var room = Math.Max(0, max - Math.Max(inGroup, _state.Links.Count));
-            if (unlinked.Count > room)
-            {
-                _warnings.Add($"The provider holds at most {max:N0} contacts: {unlinked.Count - room:N0} contacts were not added (rule 10).");
-                unlinked = unlinked[..room];
-            }
-        }
         // A create announced by a run that died before its answer is looked up by its CRM id tag first (rule 8).
         var pending = unlinked.Where(c => _state.PendingCreates.Contains(c.Id)).ToList();
         foreach (var c in pending)
