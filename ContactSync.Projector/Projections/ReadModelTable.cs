@@ -14,9 +14,9 @@ namespace ContactSync.Projector.Projections;
 /// </param>
 /// <param name="AddedColumns">
 /// Columns added after the table's first release (each with a default, e.g. <c>provider_requests bigint NOT NULL DEFAULT 0</c>):
-/// part of a new table like the others, and added in place to a table that a database already holds, so a deploy
-/// needs no rebuild. The default must be what the fold gives for the history that existed before the column did
-/// (otherwise the release must rebuild the projection instead).
+/// part of a new table like the others, and added in place to a table a database already holds, which keeps the read
+/// model serving through the deploy; <see cref="Schema.ReadModelSchema"/> then requests a rebuild of the projection,
+/// so the new columns get what the history before them folds to.
 /// </param>
 internal sealed record ReadModelTable(string Name, string Columns, IReadOnlyList<string> Indexes, bool IndexesServeWrites = false,
     IReadOnlyList<string>? AddedColumns = null)

@@ -28,7 +28,7 @@ internal sealed class ConnectionsProjection(ProjectionTables tables, ILogger log
             progress_total int NULL, last_sync_at timestamptz NULL, run_error text NULL, linked int NOT NULL, open_conflicts int NOT NULL,
             created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, version bigint NOT NULL
             """, ["account_id", "tenant_id, connection_id", "tenant_id, user_id, connection_id"], IndexesServeWrites: true,
-            // Added with the operator's throttling view; no run before them counted provider requests, so 0 is what a rebuild gives too.
+            // Added with the operator's throttling view: an existing table gets them in place, and a rebuild fills in earlier runs.
             AddedColumns: ["provider_requests bigint NOT NULL DEFAULT 0", "throttled_requests bigint NOT NULL DEFAULT 0"]),
         new("connection_accounts", "account_id uuid PRIMARY KEY, tenant_id uuid NOT NULL, user_id uuid NOT NULL, status text NOT NULL, message text NULL", []),
     ],

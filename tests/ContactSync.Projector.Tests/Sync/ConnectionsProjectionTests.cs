@@ -101,23 +101,27 @@ public sealed class ConnectionsProjectionTests(PostgresFixture fixture)
         Assert.Single(await scope.RowsAsync("SELECT provider_requests, throttled_requests FROM rm.connections WHERE connection_id = $1", id));
 
     [Fact]
-    public async Task Request_columns_are_added_in_place_to_a_connections_table_of_an_earlier_release()
+    public async Task Request_columns_are_added_in_place_to_a_table_of_an_earlier_release_and_a_rebuild_fills_in_earlier_runs()
     {
         await using var scope = await ProjectorScope.CreateAsync(fixture);
         var id = Guid.CreateVersion7();
-        var run = Guid.CreateVersion7();
+        var (earlierRun, laterRun) = (Guid.CreateVersion7(), Guid.CreateVersion7());
         await AppendAsync(scope, StreamNames.Connection(id), Created(id), new ConnectionStarted(tenant, id, actor, at));
+        await AppendAsync(scope, StreamNames.ConnectionSync(id), new SyncRunStarted(tenant, id, earlierRun, RunKind.FirstSync, at),
+            new SyncRunCompleted(tenant, id, earlierRun, Requests(("create", 5), ("throttled", 2)), [], at.AddSeconds(1)));
         var earlier = await scope.StartProjectorAsync();
         await AssertStateAsync(scope, id, "idle");
         await earlier.StopAsync();
-        // The table as the release before these columns made it; the next start adds them without a rebuild.
+        // The table as the release before these columns made it (the view depends on them, so it goes too).
         await scope.ScalarAsync<int>("ALTER TABLE rm.connections_v1 DROP COLUMN provider_requests CASCADE; ALTER TABLE rm.connections_v1 DROP COLUMN throttled_requests CASCADE");
+
         await scope.StartProjectorAsync();
-        await AppendAsync(scope, StreamNames.ConnectionSync(id), new SyncRunStarted(tenant, id, run, RunKind.Pull, at),
-            new SyncRunCompleted(tenant, id, run, Requests(("people.list", 2), ("throttled", 1)), [], at.AddSeconds(1)));
+        await AppendAsync(scope, StreamNames.ConnectionSync(id), new SyncRunStarted(tenant, id, laterRun, RunKind.Pull, at.AddMinutes(1)),
+            new SyncRunCompleted(tenant, id, laterRun, Requests(("changes", 2), ("throttled", 1)), [], at.AddMinutes(2)));
+        await Eventually.HoldsAsync(async () => await scope.ScalarAsync<int>(
+            "SELECT active_version FROM rm.projections WHERE name = 'connections' AND state = 'live'") == 2, "connections v2 is live");
         await AssertStateAsync(scope, id, "idle");
-        Assert.Equal([3L, 1L], await RequestsAsync(scope, id));
-        Assert.Equal(1, await scope.ScalarAsync<int>("SELECT active_version FROM rm.projections WHERE name = 'connections'"));
+        Assert.Equal([10L, 3L], await RequestsAsync(scope, id));
     }
 
     [Fact]
