@@ -54,6 +54,7 @@ public static class ApiApp
         app.MapAuditApi();
         app.MapDashboardApi();
         app.MapOpsApi();
+        app.MapOpsPage();
         app.MapAccountsApi();
         return app;
     }
