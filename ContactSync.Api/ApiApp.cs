@@ -37,7 +37,7 @@ public static class ApiApp
         builder.Services.AddSingleton(_ => new ReadModelDb(ReadModelDb.Create(events)));
         builder.Services.AddSingleton<DirectoryReads>().AddSingleton<UserReads>().AddSingleton<ContactReads>()
             .AddSingleton<ListReads>().AddSingleton<ProjectionStatusReads>()
-            .AddSingleton<ConnectionReads>();
+            .AddSingleton<ConnectionReads>().AddSingleton<OpsConnectionReads>();
 
         var app = builder.Build();
         app.UseApiInfrastructure();
@@ -54,6 +54,7 @@ public static class ApiApp
         app.MapAuditApi();
         app.MapDashboardApi();
         app.MapOpsApi();
+        app.MapOpsPage();
         app.MapAccountsApi();
         return app;
     }

@@ -4,12 +4,12 @@ namespace ContactSync.Api.Auth;
 
 /// <summary>
 /// Who may call an endpoint, as endpoint filters on route groups or single routes. The operator key may only
-/// create tenants and read <c>/api/ops</c>; tenant users may not create tenants; admin-only operations refuse
-/// other users with 403.
+/// create tenants and use <c>/api/ops</c>, which is the operator's alone (tenant admins see their own tenant, never
+/// the whole system); tenant users may not create tenants; admin-only operations refuse other users with 403.
 /// </summary>
 public static class Authorization
 {
-    private const string OperatorRefused = "The operator key may only create tenants and read /api/ops.";
+    private const string OperatorRefused = "The operator key may only create tenants and use /api/ops.";
 
     public static TBuilder RequireUser<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.Require(c => c.IsOperator ? OperatorRefused : null);
@@ -19,9 +19,6 @@ public static class Authorization
 
     public static TBuilder RequireOperator<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.Require(c => c.IsOperator ? null : "Only the operator key may do this.");
-
-    public static TBuilder RequireOperatorOrAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.Require(c => c.IsOperator || c.IsAdmin ? null : "Only the operator key or tenant admins may do this.");
 
     private static TBuilder Require<TBuilder>(this TBuilder builder, Func<Caller, string?> refusal) where TBuilder : IEndpointConventionBuilder
     {

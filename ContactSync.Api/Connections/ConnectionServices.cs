@@ -24,11 +24,15 @@ public sealed record ConnectionServices(
     /// The connection a caller is about to change: 404 when it is missing, another tenant's, or neither theirs nor
     /// seen by an admin; 412 when If-Match names another version. The one load-check sequence of every write.
     /// </summary>
-    public async Task<(Connection State, ProblemHttpResult? Problem)> LoadForWriteAsync(Guid id, Caller caller, CancellationToken ct)
+    public Task<(Connection State, ProblemHttpResult? Problem)> LoadForWriteAsync(Guid id, Caller caller, CancellationToken ct) =>
+        LoadForWriteAsync(id, c => IsVisible(c, caller), ct);
+
+    /// <summary>The same sequence with another visibility rule (the operator's: every existing connection).</summary>
+    public async Task<(Connection State, ProblemHttpResult? Problem)> LoadForWriteAsync(Guid id, Func<Connection, bool> visible, CancellationToken ct)
     {
         if (!IfMatch.TryRead(Http.Request, out var pinned)) return (Connection.Initial, Problems.PreconditionFailed("If-Match must be a version as sent in ETag."));
         var state = await LoadAsync(id, ct);
-        if (!IsVisible(state, caller)) return (state, Problems.NotFound("The connection does not exist."));
+        if (!visible(state)) return (state, Problems.NotFound("The connection does not exist."));
         if (pinned is { } v && v != state.Version) return (state, Problems.PreconditionFailed($"The connection is at version {state.Version}."));
         return (state, null);
     }

@@ -8,7 +8,7 @@ public static class OpenApiSetup
 {
     private const string Description = """
         The ContactSync REST API. Authenticate every /api call with `Authorization: Bearer <api key>`; the operator
-        key may only create tenants and read /api/ops.
+        key may only create tenants and use /api/ops (the operator's alone: tenant users and admins get 403 there).
 
         Errors are `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail`, `traceId`.
         **Validation problems are always 422** with `errors` (field path → messages), for bodies, query values,
@@ -20,7 +20,10 @@ public static class OpenApiSetup
         the read models include it. Writes already wait for the read models they affect, so a client that writes
         then reads sees its write.
 
-        Operations: `connections` and `throttling` in /api/ops/status are empty until provider sync exists.
+        Operations (operator key only): /api/ops/status shows every projection's lag and every connection across
+        tenants (ids, states, progress, errors, request counts; never contact data). A connection's `lag` is the
+        seconds since its last finished run (since its creation before the first), null while it is ready or
+        disconnected. `throttling` holds cumulative provider request totals; rates are the deltas between polls.
         """;
 
     public static IServiceCollection AddApiOpenApi(this IServiceCollection services) => services.AddOpenApi(o =>

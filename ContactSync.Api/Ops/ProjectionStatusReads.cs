@@ -43,15 +43,17 @@ public sealed class ProjectionStatusReads(ReadModelDb db, IEventStore store)
         return r.GetInt64(0) == 1 ? RebuildRequest.Accepted : r.GetInt64(1) == 1 ? RebuildRequest.AlreadyRebuilding : RebuildRequest.Unknown;
     }
 
-    /// <summary>Events appended in the last minute (scans only the newest part of the log).</summary>
-    public async Task<long> EventsInLastMinuteAsync(CancellationToken ct)
+    /// <summary>Events appended in the last second and the last minute (scans only the newest part of the log).</summary>
+    public async Task<(long LastSecond, long LastMinute)> EventsAppendedAsync(CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT count(*) FROM es.events
+            SELECT count(*) FILTER (WHERE created > now() - interval '1 second'), count(*) FROM es.events
              WHERE global_position > (SELECT coalesce(max(global_position), 0) FROM es.events) - 200000
                AND created > now() - interval '1 minute'
             """);
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.GetInt64(0), r.GetInt64(1));
     }
 
     private async Task<List<Row>> QueryAsync(string sql, string? name, CancellationToken ct)

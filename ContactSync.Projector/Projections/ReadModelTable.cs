@@ -12,7 +12,14 @@ namespace ContactSync.Projector.Projections;
 /// they serve readers only and a rebuild creates them once it has caught up (before the swap), which spares every
 /// replayed row their maintenance.
 /// </param>
-internal sealed record ReadModelTable(string Name, string Columns, IReadOnlyList<string> Indexes, bool IndexesServeWrites = false)
+/// <param name="AddedColumns">
+/// Columns added after the table's first release (each with a default, e.g. <c>provider_requests bigint NOT NULL DEFAULT 0</c>):
+/// part of a new table like the others, and added in place to a table a database already holds, which keeps the read
+/// model serving through the deploy; <see cref="Schema.ReadModelSchema"/> then requests a rebuild of the projection,
+/// so the new columns get what the history before them folds to.
+/// </param>
+internal sealed record ReadModelTable(string Name, string Columns, IReadOnlyList<string> Indexes, bool IndexesServeWrites = false,
+    IReadOnlyList<string>? AddedColumns = null)
 {
     public string View => $"rm.{Name}";
 
@@ -20,7 +27,9 @@ internal sealed record ReadModelTable(string Name, string Columns, IReadOnlyList
 
     public IEnumerable<string> CreateSql(int version, bool deferIndexes = false, bool unlogged = false)
     {
-        yield return $"CREATE {(unlogged ? "UNLOGGED " : "")}TABLE IF NOT EXISTS {Versioned(version)} ({Columns})";
+        var added = AddedColumns ?? [];
+        yield return $"CREATE {(unlogged ? "UNLOGGED " : "")}TABLE IF NOT EXISTS {Versioned(version)} ({string.Join(", ", [Columns, .. added])})";
+        foreach (var column in added) yield return $"ALTER TABLE {Versioned(version)} ADD COLUMN IF NOT EXISTS {column}";
         if (!deferIndexes || IndexesServeWrites)
             foreach (var sql in CreateIndexesSql(version)) yield return sql;
     }

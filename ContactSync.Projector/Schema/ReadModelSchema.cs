@@ -42,7 +42,12 @@ internal static class ReadModelSchema
         foreach (var (name, active, rebuild) in versions)
         {
             if (ProjectionCatalog.Find(name) is not { } definition) continue;
+            var outdated = await LacksAddedColumnsAsync(conn, tx, definition, active, ct);
             await ExecuteAsync(conn, tx, CreateTablesSql(definition, active), ct);
+            // The added columns start at their defaults; the history before them may hold what they fold (e.g.
+            // request counts of earlier runs), so the projection is rebuilt to fill them, live meanwhile.
+            if (outdated)
+                await ExecuteAsync(conn, tx, $"UPDATE rm.projections SET rebuild_requested_at = now() WHERE name = '{definition.Name}' AND state = 'live' AND rebuild_requested_at IS NULL", ct);
             if (rebuild is { } v) await ExecuteAsync(conn, tx, CreateTablesSql(definition, v, deferIndexes: true, unlogged: true), ct);
             await ExecuteAsync(conn, tx, string.Join(";\n", definition.Tables.Select(t => t.PointViewSql(active))), ct);
         }
@@ -68,6 +73,23 @@ internal static class ReadModelSchema
               FROM jsonb_array_elements(coalesce(state->'fields'->'phones', '[]')) p) keys
            WHERE k IS NOT NULL $$;
         """;
+
+    /// <summary>Whether a table of the version exists without some of its <see cref="ReadModelTable.AddedColumns"/>.</summary>
+    private static async Task<bool> LacksAddedColumnsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ProjectionDefinition definition, int version, CancellationToken ct)
+    {
+        foreach (var table in definition.Tables.Where(t => t.AddedColumns is { Count: > 0 }))
+        {
+            await using var cmd = new NpgsqlCommand("""
+                SELECT to_regclass($1) IS NOT NULL AND (SELECT count(*) FROM information_schema.columns
+                 WHERE table_schema = 'rm' AND table_name = $2 AND column_name = ANY($3)) < cardinality($3)
+                """, conn, tx);
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = table.Versioned(version) });
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{table.Name}_v{version}" });
+            cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. table.AddedColumns!.Select(c => c.Split(' ', 2)[0])] });
+            if ((bool)(await cmd.ExecuteScalarAsync(ct))!) return true;
+        }
+        return false;
+    }
 
     /// <param name="deferIndexes">For a rebuild: leave out the indexes only readers use (<see cref="CreateIndexesSql"/> adds them).</param>
     /// <param name="unlogged">For a rebuild: no WAL while replaying (see <see cref="Hosting.RebuildSwap"/>).</param>

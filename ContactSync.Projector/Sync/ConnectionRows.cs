@@ -8,7 +8,8 @@ namespace ContactSync.Projector.Sync;
 /// A row of <c>rm.connections</c>: the control-plane state folded from <c>Connection-{id}</c> (through
 /// <see cref="Connection.Evolve"/>, so the read model and the decider can never disagree), the worker's run state
 /// and counts from <c>ConnectionSync-{id}</c>, and the account's grant status from <c>Account-{id}</c>.
-/// Enum values are stored by their wire names.
+/// Enum values are stored by their wire names. <see cref="ProviderRequests"/> and <see cref="ThrottledRequests"/> are
+/// cumulative over every run the connection finished (the operator's throttling view).
 /// </summary>
 internal sealed record ConnectionRow(
     Guid ConnectionId, Guid TenantId, Guid UserId, Guid AccountId, string Provider, string Scope, Guid? ListId,
@@ -16,7 +17,7 @@ internal sealed record ConnectionRow(
     string MatchBy, int PollSeconds, string Status, string? PausedFor, bool NeedsReauth, string? LastError,
     string AccountStatus, string? AccountMessage, string State, Guid? RunId, string? ProgressPhase, int? ProgressDone,
     int? ProgressTotal, DateTimeOffset? LastSyncAt, string? RunError, int Linked, int OpenConflicts, DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt, long Version)
+    DateTimeOffset UpdatedAt, long Version, long ProviderRequests = 0, long ThrottledRequests = 0)
 {
     public Connection ToState() => new(ConnectionId, TenantId, UserId, AccountId, Provider, Parse<ConnectionScope>(Scope), ListId,
         new GroupRef(GroupId, GroupName),

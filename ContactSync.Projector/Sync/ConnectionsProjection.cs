@@ -27,7 +27,9 @@ internal sealed class ConnectionsProjection(ProjectionTables tables, ILogger log
             account_message text NULL, state text NOT NULL, run_id uuid NULL, progress_phase text NULL, progress_done int NULL,
             progress_total int NULL, last_sync_at timestamptz NULL, run_error text NULL, linked int NOT NULL, open_conflicts int NOT NULL,
             created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, version bigint NOT NULL
-            """, ["account_id", "tenant_id, connection_id", "tenant_id, user_id, connection_id"], IndexesServeWrites: true),
+            """, ["account_id", "tenant_id, connection_id", "tenant_id, user_id, connection_id"], IndexesServeWrites: true,
+            // Added with the operator's throttling view: an existing table gets them in place, and a rebuild fills in earlier runs.
+            AddedColumns: ["provider_requests bigint NOT NULL DEFAULT 0", "throttled_requests bigint NOT NULL DEFAULT 0"]),
         new("connection_accounts", "account_id uuid PRIMARY KEY, tenant_id uuid NOT NULL, user_id uuid NOT NULL, status text NOT NULL, message text NULL", []),
     ],
         EventFilter.StreamPrefix(StreamNames.ConnectionCategory + "-", StreamNames.ConnectionSyncCategory + "-", StreamNames.AccountCategory + "-"),
@@ -98,14 +100,27 @@ internal sealed class ConnectionsProjection(ProjectionTables tables, ILogger log
     {
         SyncEvent.SyncRunStarted s => row with { RunId = s.RunId, ProgressPhase = "starting", ProgressDone = 0, ProgressTotal = 0, UpdatedAt = s.At },
         SyncEvent.SyncRunProgressed p => row with { RunId = p.RunId, ProgressPhase = p.Phase, ProgressDone = p.Done, ProgressTotal = p.Total, UpdatedAt = p.At },
-        SyncEvent.SyncRunCompleted c => EndRun(row, c.At) with { RunError = null },
-        SyncEvent.SyncRunFailed f => EndRun(row, f.At) with { RunError = f.Error },
+        SyncEvent.SyncRunCompleted c => Count(EndRun(row, c.At), c.Counts) with { RunError = null },
+        SyncEvent.SyncRunFailed f => Count(EndRun(row, f.At), f.Counts) with { RunError = f.Error },
         SyncEvent.ContactLinked l => row with { Linked = row.Linked + 1, UpdatedAt = l.At },
         SyncEvent.ContactUnlinked u => row with { Linked = Math.Max(0, row.Linked - 1), UpdatedAt = u.At },
         SyncEvent.ConflictRecorded c => row with { OpenConflicts = row.OpenConflicts + 1, UpdatedAt = c.At },
         SyncEvent.ConflictResolved r => row with { OpenConflicts = Math.Max(0, row.OpenConflicts - 1), UpdatedAt = r.At },
         _ => row,
     };
+
+    /// <summary>
+    /// The run's provider requests added to the connection's totals. The worker counts each request it sent once:
+    /// under its endpoint's key, or under <see cref="ThrottledKey"/> when the answer was throttling (429, 503 with
+    /// Retry-After); so the sum of all values is every request sent, and that key alone the throttled ones.
+    /// </summary>
+    private static ConnectionRow Count(ConnectionRow row, RunCounts counts) => counts.ProviderRequests is not { } requests ? row : row with
+    {
+        ProviderRequests = row.ProviderRequests + requests.Values.Sum(v => (long)v),
+        ThrottledRequests = row.ThrottledRequests + requests.GetValueOrDefault(ThrottledKey),
+    };
+
+    public const string ThrottledKey = "throttled";
 
     private static ConnectionRow EndRun(ConnectionRow row, DateTimeOffset at) =>
         row with { RunId = null, ProgressPhase = null, ProgressDone = null, ProgressTotal = null, LastSyncAt = at, UpdatedAt = at };

@@ -208,9 +208,16 @@ public static class HostileRequests
             yield return new("bad tenant", Who.Operator, HttpMethod.Post, "/api/tenants", body);
         yield return new("admin creates tenant", Who.Admin, HttpMethod.Post, "/api/tenants", "{\"name\": \"x\", \"admin\": {\"name\": \"y\", \"email\": \"y@example.com\"}}");
         yield return new("user rebuilds", Who.User, HttpMethod.Post, "/api/ops/projections/contacts/rebuild", null);
-        yield return new("operator rebuilds", Who.Operator, HttpMethod.Post, "/api/ops/projections/contacts/rebuild", null);
-        yield return new("rebuild unknown", Who.Admin, HttpMethod.Post, "/api/ops/projections/nothing/rebuild", null);
-        yield return new("rebuild hostile name", Who.Admin, HttpMethod.Post, $"/api/ops/projections/{Uri.EscapeDataString("contacts'; --")}/rebuild", null);
+        yield return new("admin rebuilds", Who.Admin, HttpMethod.Post, "/api/ops/projections/contacts/rebuild", null);
+        yield return new("admin reads ops", Who.Admin, HttpMethod.Get, "/api/ops/status", null);
+        yield return new("admin syncs as operator", Who.Admin, HttpMethod.Post, $"/api/ops/connections/{Guid.NewGuid()}/sync", null);
+        yield return new("rebuild unknown", Who.Operator, HttpMethod.Post, "/api/ops/projections/nothing/rebuild", null);
+        yield return new("rebuild hostile name", Who.Operator, HttpMethod.Post, $"/api/ops/projections/{Uri.EscapeDataString("contacts'; --")}/rebuild", null);
+        foreach (var step in new[] { "sync", "pause", "resume" })
+        {
+            yield return new("operator steps unknown connection", Who.Operator, HttpMethod.Post, $"/api/ops/connections/{Guid.NewGuid()}/{step}", null);
+            yield return new("operator steps bad id", Who.Operator, HttpMethod.Post, $"/api/ops/connections/not-a-guid/{step}", null);
+        }
         yield return new("operator writes contact", Who.Operator, HttpMethod.Post, "/api/contacts", "{\"notes\": \"x\"}");
 
         // Authentication.

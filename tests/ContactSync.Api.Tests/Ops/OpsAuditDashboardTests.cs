@@ -16,8 +16,9 @@ public sealed class OpsAuditDashboardTests(ApiFixture api)
         Assert.Superset(new HashSet<string?> { "directory", "contacts" }, names);
         foreach (var p in status.GetProperty("projections").EnumerateArray())
             Assert.True(p.GetProperty("lag").GetInt64() >= 0);
-        Assert.Empty(status.GetProperty("connections").EnumerateArray());
+        Assert.Equal(JsonValueKind.Array, status.GetProperty("connections").ValueKind);
         Assert.True(status.GetProperty("throughput").GetProperty("eventsLastMinute").GetInt64() >= 0);
+        Assert.True(status.GetProperty("throttling").GetProperty("throttledRequests").GetInt64() >= 0);
         await ProblemAsync(await api.Operator.GetAsync("/api/ops/projections/nope"), HttpStatusCode.NotFound);
     }
 
@@ -26,14 +27,14 @@ public sealed class OpsAuditDashboardTests(ApiFixture api)
     {
         var t = await api.NewTenantAsync();
         for (var i = 0; i < 3; i++) await t.Admin.NewContactAsync(new { name = new { given = $"Rebuild{i}" }, tags = new[] { "rb" } });
-        var before = await ReadAsync(await t.Admin.GetAsync("/api/ops/projections/contacts"), HttpStatusCode.OK);
+        var before = await ReadAsync(await api.Operator.GetAsync("/api/ops/projections/contacts"), HttpStatusCode.OK);
         Assert.Equal("live", before.GetProperty("state").GetString());
         var liveChecksum = before.GetProperty("checksum").GetString();
         Assert.False(string.IsNullOrEmpty(liveChecksum));
         var rebuiltBefore = before.GetProperty("rebuiltAt");
 
-        Assert.Equal(HttpStatusCode.Accepted, (await t.Admin.PostAsync("/api/ops/projections/contacts/rebuild", null)).StatusCode);
-        await ProblemAsync(await t.Admin.PostAsync("/api/ops/projections/contacts/rebuild", null), HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.Accepted, (await api.Operator.PostAsync("/api/ops/projections/contacts/rebuild", null)).StatusCode);
+        await ProblemAsync(await api.Operator.PostAsync("/api/ops/projections/contacts/rebuild", null), HttpStatusCode.Conflict);
         JsonElement after = default;
         await Eventually.TrueAsync(async () =>
         {
@@ -45,7 +46,7 @@ public sealed class OpsAuditDashboardTests(ApiFixture api)
         Assert.Equal(1.0, after.GetProperty("progress").GetDouble());
         var list = await ReadAsync(await t.Admin.GetAsync("/api/contacts?tag=rb"), HttpStatusCode.OK);
         Assert.Equal(3, list.GetProperty("items").GetArrayLength());
-        await ProblemAsync(await t.Admin.PostAsync("/api/ops/projections/unknown/rebuild", null), HttpStatusCode.NotFound);
+        await ProblemAsync(await api.Operator.PostAsync("/api/ops/projections/unknown/rebuild", null), HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -73,6 +73,58 @@ public sealed class ConnectionsProjectionTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task Provider_requests_and_throttled_answers_of_finished_runs_add_up_on_the_connection()
+    {
+        await using var scope = await ProjectorScope.CreateAsync(fixture);
+        await scope.StartProjectorAsync();
+        var id = Guid.CreateVersion7();
+        var (first, second, open) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        await AppendAsync(scope, StreamNames.Connection(id), Created(id), new ConnectionStarted(tenant, id, actor, at));
+        await AppendAsync(scope, StreamNames.ConnectionSync(id), new SyncRunStarted(tenant, id, first, RunKind.FirstSync, at),
+            new SyncRunCompleted(tenant, id, first, Requests(("people.batchCreate", 12), ("people.list", 3), ("throttled", 2)), [], at.AddSeconds(1)),
+            new SyncRunStarted(tenant, id, second, RunKind.Pull, at.AddMinutes(1)),
+            new SyncRunFailed(tenant, id, second, Requests(("people.list", 4), ("throttled", 5)), "Google answered 500 for too long.", at.AddMinutes(2)),
+            new SyncRunStarted(tenant, id, open, RunKind.Pull, at.AddMinutes(3)));
+        await AssertStateAsync(scope, id, "syncing");
+        Assert.Equal([26L, 7L], await RequestsAsync(scope, id));
+
+        // A run that counted nothing (as every run did before the worker counted requests) changes nothing.
+        await AppendAsync(scope, StreamNames.ConnectionSync(id), new SyncRunCompleted(tenant, id, open, RunCounts.Zero, [], at.AddMinutes(4)));
+        await AssertStateAsync(scope, id, "idle");
+        Assert.Equal([26L, 7L], await RequestsAsync(scope, id));
+    }
+
+    private static RunCounts Requests(params (string Key, int Count)[] requests) =>
+        RunCounts.Zero with { ProviderRequests = requests.ToDictionary(r => r.Key, r => r.Count) };
+
+    private static async Task<object?[]> RequestsAsync(ProjectorScope scope, Guid id) =>
+        Assert.Single(await scope.RowsAsync("SELECT provider_requests, throttled_requests FROM rm.connections WHERE connection_id = $1", id));
+
+    [Fact]
+    public async Task Request_columns_are_added_in_place_to_a_table_of_an_earlier_release_and_a_rebuild_fills_in_earlier_runs()
+    {
+        await using var scope = await ProjectorScope.CreateAsync(fixture);
+        var id = Guid.CreateVersion7();
+        var (earlierRun, laterRun) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await AppendAsync(scope, StreamNames.Connection(id), Created(id), new ConnectionStarted(tenant, id, actor, at));
+        await AppendAsync(scope, StreamNames.ConnectionSync(id), new SyncRunStarted(tenant, id, earlierRun, RunKind.FirstSync, at),
+            new SyncRunCompleted(tenant, id, earlierRun, Requests(("create", 5), ("throttled", 2)), [], at.AddSeconds(1)));
+        var earlier = await scope.StartProjectorAsync();
+        await AssertStateAsync(scope, id, "idle");
+        await earlier.StopAsync();
+        // The table as the release before these columns made it (the view depends on them, so it goes too).
+        await scope.ScalarAsync<int>("ALTER TABLE rm.connections_v1 DROP COLUMN provider_requests CASCADE; ALTER TABLE rm.connections_v1 DROP COLUMN throttled_requests CASCADE");
+
+        await scope.StartProjectorAsync();
+        await AppendAsync(scope, StreamNames.ConnectionSync(id), new SyncRunStarted(tenant, id, laterRun, RunKind.Pull, at.AddMinutes(1)),
+            new SyncRunCompleted(tenant, id, laterRun, Requests(("changes", 2), ("throttled", 1)), [], at.AddMinutes(2)));
+        await Eventually.HoldsAsync(async () => await scope.ScalarAsync<int>(
+            "SELECT active_version FROM rm.projections WHERE name = 'connections' AND state = 'live'") == 2, "connections v2 is live");
+        await AssertStateAsync(scope, id, "idle");
+        Assert.Equal([10L, 3L], await RequestsAsync(scope, id));
+    }
+
+    [Fact]
     public async Task Control_plane_steps_and_settings_reach_the_row_with_the_stream_version()
     {
         await using var scope = await ProjectorScope.CreateAsync(fixture);
