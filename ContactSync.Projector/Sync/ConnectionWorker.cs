@@ -20,13 +20,29 @@ internal sealed class ConnectionWorker(
 {
     private readonly object _gate = new();
     private TaskCompletionSource<RunKind> _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Position? _crmChangedAt;
 
     public Guid ConnectionId => connectionId;
 
-    /// <summary>Asks for a run soon; several wakes before it starts are one run.</summary>
-    public void Wake(RunKind kind)
+    /// <summary>Asks for a run soon; several wakes before it starts are one run. A wake for a CRM change carries the
+    /// change's log position, which the run's read of the CRM side waits for (the read model may not show it yet).</summary>
+    public void Wake(RunKind kind, Position? crmChangedAt = null)
     {
-        lock (_gate) _wake.TrySetResult(kind);
+        lock (_gate)
+        {
+            if (crmChangedAt is { } at && (_crmChangedAt is null || at > _crmChangedAt)) _crmChangedAt = at;
+            _wake.TrySetResult(kind);
+        }
+    }
+
+    private Position? TakeCrmChange()
+    {
+        lock (_gate)
+        {
+            var at = _crmChangedAt;
+            _crmChangedAt = null;
+            return at;
+        }
     }
 
     public async Task RunAsync(CancellationToken ct)
@@ -56,6 +72,7 @@ internal sealed class ConnectionWorker(
                     }
                     filter = list.Filter;
                 }
+                if (TakeCrmChange() is { } changedAt) await scope.WaitForAsync(changedAt, ct);
                 var crm = await scope.LoadAsync(connection, ct);
                 var run = new SyncRun(store, connection, state, provider, time);
                 try

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ContactSync.Domain.Connections;
 using ContactSync.Domain.Contacts;
 using ContactSync.Domain.Serialization;
+using ContactSync.EventStore;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -31,6 +32,30 @@ internal sealed class CrmScope(NpgsqlDataSource dataSource)
                 OR (c.visibility = 'owner-role-and-below' AND o.role_id IN (SELECT id FROM ancestors)))
          ORDER BY c.contact_id
         """;
+
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// Waits until the contacts read model has applied the log up to <paramref name="position"/> (a CRM change that
+    /// woke the worker), at most a few seconds: a run that read the scope before the change was projected would miss
+    /// it until the next poll. Past the wait the run goes on; the next wake or poll sees the change.
+    /// </summary>
+    public async Task WaitForAsync(Position position, CancellationToken ct)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT c.commit_position, c.prepare_position FROM rm.projections p
+              JOIN es.checkpoints c ON c.subscription_id = p.name || '@v' || p.active_version AND c.partition = 0
+             WHERE p.name = 'contacts'
+            """);
+        while (waited.Elapsed < MaxWait)
+        {
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                if (await r.ReadAsync(ct) && new Position(r.GetFieldValue<ulong>(0), (ulong)r.GetInt64(1)) >= position) return;
+            await Task.Delay(PollEvery, ct);
+        }
+    }
 
     public async Task<Dictionary<Guid, Contact>> LoadAsync(Connection connection, CancellationToken ct)
     {

@@ -71,7 +71,7 @@ internal sealed class SyncRun
             _state.Links, Settings, kind == RunKind.FirstSync, _provider.Capabilities.MaxContacts,
             full ? upserts.Count : _state.Links.Count + unlinked.Count, Retainable, []));
         foreach (var link in plan.ToLink) await LinkFirstTimeAsync(crm[link.ContactId], unlinked[link.ProviderId], updates, ct);
-        foreach (var import in plan.ToImport) await ImportAsync(unlinked[import.Id], listFilter, ct);
+        await ImportAsync([.. plan.ToImport.Select(i => unlinked[i.Id])], listFilter, ct);
         await PushUpdatesAsync(updates, ct);
 
         var removed = removals.Where(r => _state.ByProviderId.ContainsKey(r.Id)).ToList();
@@ -166,29 +166,66 @@ internal sealed class SyncRun
             await AppendAsync([new LinkAgreed(_connection.TenantId, _connection.Id, _runId, crm.Id, u.Id, u.ETag, merged, Now)], ct);
     }
 
-    private async Task ImportAsync(ProviderContact u, ListFilter? listFilter, CancellationToken ct)
+    private const int ImportsPerBatch = 200;
+    private const int ImportWriters = 8;
+
+    /// <summary>
+    /// Imports provider contacts into the CRM, owned by the connection's user with its visibility, in batches: the
+    /// contacts' creates in parallel, then one append of their links. Each imported contact's id is derived from the
+    /// connection and the provider id, so a run that died between a create and its link finds the contact created
+    /// (the stream exists) and links it instead of importing a twin.
+    /// </summary>
+    private async Task ImportAsync(List<ProviderContact> imports, ListFilter? listFilter, CancellationToken ct)
+    {
+        var tags = listFilter?.Tags ?? [];
+        var done = 0;
+        foreach (var batch in imports.Chunk(ImportsPerBatch))
+        {
+            var linked = new SyncEvent?[batch.Length];
+            await Parallel.ForEachAsync(Enumerable.Range(0, batch.Length), new ParallelOptions { MaxDegreeOfParallelism = ImportWriters, CancellationToken = ct },
+                async (i, token) => linked[i] = await ImportOneAsync(batch[i], tags, listFilter, token));
+            await AppendAsync([.. linked.OfType<SyncEvent>()], ct);
+            done += batch.Length;
+            await Progress("importing", done, imports.Count, ct);
+        }
+    }
+
+    private async Task<SyncEvent?> ImportOneAsync(ProviderContact u, IReadOnlyList<string> tags, ListFilter? listFilter, CancellationToken ct)
     {
         var content = ContactValidation.Normalize(u.Fields);
         if (!content.IsValid)
         {
-            _counts.Errors++;
-            _warnings.Add($"A provider contact could not be imported: {content.Errors}");
-            return;
+            lock (_counts) _counts.Errors++;
+            lock (_warnings) _warnings.Add($"A provider contact could not be imported: {content.Errors}");
+            return null;
         }
-        var tags = listFilter?.Tags ?? [];
-        var id = Guid.CreateVersion7();
+        var id = ImportedId(_connection.Id, u.Id);
         var would = Contact.Initial with { Id = id, Fields = content.Value, Tags = tags, OwnerId = _connection.UserId, Version = 0 };
         if (listFilter is not null && !listFilter.Matches(would))
         {
-            _counts.Skipped++;
-            return;
+            lock (_counts) _counts.Skipped++;
+            return null;
         }
-        await _store.HandleContactAsync(id, _ => new ContactCommand.CreateContact(_connection.TenantId, id, content.Value, tags, _connection.UserId, [],
+        var created = await _store.CreateContactAsync(new ContactCommand.CreateContact(_connection.TenantId, id, content.Value, tags, _connection.UserId, [],
             Settings.Visibility, _actor, Now), ct);
-        await AppendAsync([new ContactLinked(_connection.TenantId, _connection.Id, _runId, id, u.Id, u.ETag, content.Value, false, Now)], ct);
-        _touched.Add(id);
-        _counts.CreatedInCrm++;
-        _counts.Linked++;
+        lock (_counts)
+        {
+            if (created) _counts.CreatedInCrm++;
+            _counts.Linked++;
+            _touched.Add(id);
+        }
+        return new ContactLinked(_connection.TenantId, _connection.Id, _runId, id, u.Id, u.ETag, content.Value, false, Now);
+    }
+
+    /// <summary>The CRM id of a contact imported by a connection: a name-based UUID (version 8) of the connection and the provider id.</summary>
+    public static Guid ImportedId(Guid connectionId, string providerId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{connectionId:N}/{providerId}"), hash);
+        var bytes = hash[..16].ToArray();
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);   // version 8 (RFC 9562)
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);   // variant
+        return new Guid(bytes, bigEndian: true);
     }
 
     private async Task PushUpdatesAsync(List<(Guid ContactId, ContactFields Merged, ProviderContactUpdate Update)> updates, CancellationToken ct)

@@ -60,6 +60,21 @@ internal sealed class SyncStore(IEventStore store)
             return after;
         });
 
+    /// <summary>Creates a contact whose stream must not exist yet; false when it exists already (created by an earlier attempt).</summary>
+    public async Task<bool> CreateContactAsync(ContactCommand.CreateContact command, CancellationToken ct)
+    {
+        var (_, events) = ContactDecider.Definition.Run(Contact.Initial, [_ => command]);
+        try
+        {
+            await AppendAsync(StreamNames.Contact(command.ContactId), -1, events, ct);
+            return true;
+        }
+        catch (WrongExpectedVersionException)
+        {
+            return false;
+        }
+    }
+
     public async Task<ContactList> LoadListAsync(Guid id, CancellationToken ct) =>
         ListDecider.Definition.Fold(Domain<ListEvent>(await ReadAsync(StreamNames.List(id), 0, ct)));
 
