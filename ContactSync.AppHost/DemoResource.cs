@@ -2,46 +2,58 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ContactSync.AppHost;
 
 /// <summary>
-/// Seeds a demo tenant through the public REST API the first time the system runs (a few roles, users,
-/// contacts in several scripts, a list) and reuses it on later runs; its key goes to resources.json. Works
-/// offline: nothing leaves the machine.
+/// Once the API is ready: seeds a demo tenant through the public REST API the first time the system runs (a few
+/// roles, users, contacts in several scripts, a list) and reuses it on later runs, then prints the addresses and keys
+/// and writes them to resources.json. Works offline: nothing leaves the machine.
 /// </summary>
-public sealed class DemoResource(string name, ProjectResource api, string repoRoot) : Resource(name)
+internal static class DemoResource
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-    private readonly string _stateFile = Path.Combine(repoRoot, "ContactSync.AppHost", ".data", "demo.json");
 
-    public DemoState? State { get; private set; }
-
-    public DemoResource WaitFor(Resource resource)
-    {
-        WaitsFor.Add(resource);
-        return this;
-    }
-
-    public override async Task StartAsync(CancellationToken ct)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(api.Url), Timeout = TimeSpan.FromSeconds(30) };
-        if (await LoadAsync(http, ct) is { } existing)
+    public static IResourceBuilder<ProjectResource> WithDemo(this IResourceBuilder<ProjectResource> api, AppHostSettings settings,
+        EventsDatabase events, IResourceBuilder<ProjectResource>[] services) =>
+        api.OnResourceReady(async (_, e, ct) =>
         {
-            State = existing;
-            Log($"demo tenant '{existing.TenantName}' is ready");
-            return;
-        }
-        State = await SeedAsync(http, ct);
-        Directory.CreateDirectory(Path.GetDirectoryName(_stateFile)!);
-        await File.WriteAllTextAsync(_stateFile, JsonSerializer.Serialize(State, Json), ct);
-        Log($"created demo tenant '{State.TenantName}' with {DemoData.Contacts.Length} contacts");
+            var logger = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(api.Resource);
+            var apiUrl = api.GetEndpoint("http").Url;
+            var stateFile = Path.Combine(settings.DataDirectory, "demo.json");
+            DemoState? demo;
+            try
+            {
+                demo = await EnsureAsync(apiUrl, stateFile, settings.OperatorKey, ct);
+                logger.LogInformation("Demo tenant '{Tenant}' is ready ({Contacts} contacts on its first run).", demo.TenantName, DemoData.Contacts.Length);
+            }
+            catch (DemoSeedException failure)
+            {
+                logger.LogError("The demo tenant could not be seeded: {Reason}", failure.Message);
+                demo = null;
+            }
+            var urls = services.ToDictionary(s => s.Resource.Name, s => s.GetEndpoint("http").Url);
+            if (events.Url is { } postgres) urls["postgres"] = postgres;
+            await ResourcesFile.WriteAsync(settings, urls, demo, ct);
+            ResourcesFile.PrintSummary(settings, urls, demo);
+        });
+
+    private static async Task<DemoState> EnsureAsync(string apiUrl, string stateFile, string operatorKey, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(apiUrl), Timeout = TimeSpan.FromSeconds(30) };
+        if (await LoadAsync(http, stateFile, ct) is { } existing) return existing;
+        var state = await SeedAsync(http, operatorKey, ct);
+        Directory.CreateDirectory(Path.GetDirectoryName(stateFile)!);
+        await File.WriteAllTextAsync(stateFile, JsonSerializer.Serialize(state, Json), ct);
+        return state;
     }
 
-    private async Task<DemoState?> LoadAsync(HttpClient http, CancellationToken ct)
+    private static async Task<DemoState?> LoadAsync(HttpClient http, string stateFile, CancellationToken ct)
     {
-        if (!File.Exists(_stateFile)) return null;
-        var state = JsonSerializer.Deserialize<DemoState>(await File.ReadAllTextAsync(_stateFile, ct), Json);
+        if (!File.Exists(stateFile)) return null;
+        var state = JsonSerializer.Deserialize<DemoState>(await File.ReadAllTextAsync(stateFile, ct), Json);
         if (state is null) return null;
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/users/me");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", state.ApiKey);
@@ -49,9 +61,9 @@ public sealed class DemoResource(string name, ProjectResource api, string repoRo
         return response.IsSuccessStatusCode ? state : null;   // e.g. the database was wiped: seed again
     }
 
-    private async Task<DemoState> SeedAsync(HttpClient http, CancellationToken ct)
+    private static async Task<DemoState> SeedAsync(HttpClient http, string operatorKey, CancellationToken ct)
     {
-        var tenant = await PostAsync(http, Secrets.OperatorKey, "/api/tenants",
+        var tenant = await PostAsync(http, operatorKey, "/api/tenants",
             new { name = DemoData.TenantName, admin = new { name = "Ada Admin", email = "ada@demo.contactsync.local" } }, ct);
         var key = tenant["apiKey"]!.GetValue<string>();
         var sales = await PostAsync(http, key, "/api/roles", new { name = "Sales" }, ct);
@@ -64,8 +76,7 @@ public sealed class DemoResource(string name, ProjectResource api, string repoRo
         foreach (var contact in DemoData.Contacts)
             await PostAsync(http, key, "/api/contacts", contact, ct);
         await PostAsync(http, key, "/api/lists", new { name = "Customers", filter = new { tags = new[] { "customer" } } }, ct);
-        return new DemoState(tenant["tenant"]!["id"]!.GetValue<string>(), DemoData.TenantName, key,
-            grace["apiKey"]!.GetValue<string>());
+        return new DemoState(tenant["tenant"]!["id"]!.GetValue<string>(), DemoData.TenantName, key, grace["apiKey"]!.GetValue<string>());
     }
 
     private static async Task<JsonNode> PostAsync(HttpClient http, string key, string path, object body, CancellationToken ct)
@@ -75,19 +86,13 @@ public sealed class DemoResource(string name, ProjectResource api, string repoRo
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
-            throw new LaunchException($"demo: POST {path} answered {(int)response.StatusCode}: {text}");
-        return JsonNode.Parse(text) ?? throw new LaunchException($"demo: POST {path} answered an empty body");
+            throw new DemoSeedException($"POST {path} answered {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text) ?? throw new DemoSeedException($"POST {path} answered an empty body");
     }
-
-    private void Log(string line) => Ansi.WritePrefixed(Name, ConsoleColor.DarkYellow, line, error: false);
-
-    public override async Task WaitHealthyAsync(CancellationToken ct) => await Task.CompletedTask;
-
-    public override Task<Resource> Exited(CancellationToken ct) =>
-        Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => (Resource)this, TaskScheduler.Default);
-
-    public override Task StopAsync() => Task.CompletedTask;
 }
 
 /// <summary>What the demo leaves for scripts (resources.json "demo").</summary>
-public sealed record DemoState(string TenantId, string TenantName, string ApiKey, string SalesUserApiKey);
+internal sealed record DemoState(string TenantId, string TenantName, string ApiKey, string SalesUserApiKey);
+
+/// <summary>The API refused a seeding step; the system runs on without the demo.</summary>
+internal sealed class DemoSeedException(string message) : Exception(message);

@@ -1,27 +1,40 @@
 using ContactSync.AppHost;
 
-// The system, declared Aspire-style: each resource gets the environment variables Aspire would inject
-// (ConnectionStrings__*, services__*__http__0, OTEL_*), starts once what it waits for is healthy, and
-// stops in reverse order on Ctrl+C.
+// The system: PostgreSQL, the provider sandbox, the projector and the API, each started once what it waits for
+// is healthy. Addresses and keys are printed and written to .contactsync/resources.json when the API is ready.
 var builder = DistributedApplication.CreateBuilder(args);
+var settings = AppHostSettings.From(builder);
 
-var events = builder.AddPostgres("postgres", port: 54329).AddDatabase("events");
+// The event log, read models and checkpoints: a private server from the local binaries (no containers here),
+// or the server of ConnectionStrings__events when that is set.
+var events = builder.AddEventsDatabase(settings);
 
-var sandbox = builder.AddProject("sandbox", "ContactSync.Sandbox", port: 5090);
+var sandbox = builder.AddProject<Projects.ContactSync_Sandbox>("sandbox", launchProfileName: null)
+    .WithHttpEndpoint(port: settings.Port("sandbox", 5090), isProxied: false)
+    .WithHttpHealthCheck("/health")
+    .WithServiceDefaults(builder)
+    .WithSandboxResetCommand();
 
 // The projector creates the read-model tables the API reads, so it starts first.
-var projector = builder.AddProject("projector", "ContactSync.Projector", port: 5081)
-    .WithReference(events)
-    .WithReference(sandbox)
-    .WaitFor(events);
+var projector = builder.AddProject<Projects.ContactSync_Projector>("projector", launchProfileName: null)
+    .WithHttpEndpoint(port: settings.Port("projector", 5081), isProxied: false)
+    .WithHttpHealthCheck("/health")
+    .WithServiceDefaults(builder)
+    .WithKeys(settings)
+    .WithReference(events).WaitFor(events)
+    .WithReference(sandbox);
 
-var api = builder.AddProject("api", "ContactSync.Api", port: 5080)
-    .WithReference(events)
-    .WithReference(sandbox)
+var api = builder.AddProject<Projects.ContactSync_Api>("api", launchProfileName: null)
+    .WithHttpEndpoint(port: settings.Port("api", 5080), isProxied: false)
+    .WithHttpHealthCheck("/health")
+    .WithServiceDefaults(builder)
+    .WithKeys(settings)
+    .WithReference(events).WaitFor(events)
+    .WithReference(sandbox).WaitFor(sandbox)
     .WaitFor(projector)
-    .WaitFor(sandbox);
+    .WithRebuildProjectionCommand("contacts", settings);
 
-builder.AddDemo("demo", api)
-    .WaitFor(api);
+// Seeds the offline demo tenant on the first run, then prints the addresses and keys.
+api.WithDemo(settings, events, [sandbox, projector, api]);
 
-return await builder.Build().RunAsync();
+builder.Build().Run();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -6,87 +5,83 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The defaults every ContactSync service shares: OpenTelemetry (traces, metrics, logs), health checks and
-/// RFC 9457 problem details. Modelled on the Aspire service-defaults template; OpenTelemetry.Extensions.Hosting
-/// is not available on the build machines, so the providers are built with the core SDK and started by a
-/// hosted service.
+/// The defaults every ContactSync service shares, in the shape of the Aspire service-defaults template:
+/// OpenTelemetry (traces, metrics, logs; OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), service
+/// discovery, health checks and RFC 9457 problem details.
 /// </summary>
-public static class ServiceDefaultsExtensions
+public static class Extensions
 {
-    /// <summary>Health paths, kept out of traces.</summary>
+    /// <summary>Readiness: every health check.</summary>
     public const string HealthPath = "/health";
 
-    /// <summary>Liveness path (checks tagged <c>live</c>).</summary>
+    /// <summary>Liveness: the checks tagged <c>live</c>.</summary>
     public const string AlivePath = "/alive";
 
-    /// <summary>Adds telemetry, health checks and problem details.</summary>
+    /// <summary>The sources and meters of our own components (<c>ContactSync.EventStore</c>, <c>ContactSync.Projector</c>, ...).</summary>
+    public const string ContactSyncSources = "ContactSync.*";
+
+    /// <summary>Adds telemetry, service discovery, health checks and problem details.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
-        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.AddDefaultHealthChecks();
+        builder.Services.AddServiceDiscovery();
+        // No standard resilience handler for every client, unlike the template: the provider adapters retry in one
+        // place each, and a token request (refresh tokens rotate) must never be replayed by a layer that does not
+        // know that. Clients that want retries add them where the rules are known.
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
         builder.Services.AddProblemDetails();
         return builder;
     }
 
-    /// <summary>Configures OpenTelemetry tracing, metrics and logging, exported over OTLP when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
+    /// <summary>Configures OpenTelemetry logging, tracing and metrics.</summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured
-            ? configured
-            : builder.Environment.ApplicationName;
-        var otlp = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        var useOtlp = !string.IsNullOrWhiteSpace(otlp);
-        var alwaysSample = builder.Environment.IsDevelopment();
-
-        void ConfigureResource(ResourceBuilder r) => r.AddService(serviceName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId);
-
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
-            var resource = ResourceBuilder.CreateDefault();
-            ConfigureResource(resource);
-            logging.SetResourceBuilder(resource);
-            if (useOtlp) logging.AddOtlpExporter();
         });
 
-        builder.Services.AddSingleton(_ =>
-        {
-            // Without an exporter nothing listens, so no span is recorded for nothing on hot paths.
-            var tracing = Sdk.CreateTracerProviderBuilder()
-                .ConfigureResource(ConfigureResource)
-                .AddSource(useOtlp ? ["Microsoft.AspNetCore", "System.Net.Http", "ContactSync.*"] : [])
-                .SetSampler(alwaysSample ? new AlwaysOnSampler() : new ParentBasedSampler(new AlwaysOnSampler()));
-            if (useOtlp) tracing.AddOtlpExporter();
-            return tracing.Build();
-        });
-        builder.Services.AddSingleton(_ =>
-        {
-            var metrics = Sdk.CreateMeterProviderBuilder()
-                .ConfigureResource(ConfigureResource)
-                .AddMeter(useOtlp ? ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime", "ContactSync.*"] : []);
-            if (useOtlp) metrics.AddOtlpExporter();
-            return metrics.Build();
-        });
-        builder.Services.AddHostedService<TelemetryStarter>();
-        builder.Services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestTelemetryStartupFilter>();
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter(ContactSyncSources))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(ContactSyncSources)
+                // Health probes every few seconds would drown the traces that matter.
+                .AddAspNetCoreInstrumentation(o => o.Filter = context =>
+                    !context.Request.Path.StartsWithSegments(HealthPath) && !context.Request.Path.StartsWithSegments(AlivePath))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (every check) and <c>/alive</c> (checks tagged <c>live</c>).</summary>
+    /// <summary>Adds the <c>self</c> liveness check.</summary>
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        return builder;
+    }
+
+    /// <summary>Maps <c>/health</c> (every check, as JSON) and <c>/alive</c> (checks tagged <c>live</c>).</summary>
     /// <remarks>Health endpoints can reveal internals; they are mapped in Development or when
-    /// <c>ContactSync:ExposeHealth</c> is true (the launcher sets it), as in the eShop template.</remarks>
+    /// <c>ContactSync:ExposeHealth</c> is true (the default, and what the AppHost passes), as in the eShop template.</remarks>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         if (app.Environment.IsDevelopment() || app.Configuration.GetValue("ContactSync:ExposeHealth", true))

@@ -1,5 +1,6 @@
 using ContactSync.EventStore.Postgres;
 using ContactSync.EventStore.Subscriptions;
+using ContactSync.EventStore.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -140,6 +141,11 @@ public sealed class PostgresProjectionRunner(
                     if (!page.IsEnd) ahead = (page.ScannedTo, ReadAheadAsync(page.ScannedTo, ct));
                     if (page.ScannedTo > position)
                     {
+                        using var activity = page.Events.Count > 0
+                            ? TraceMetadata.StartHandling(EventStoreTelemetry.ActivitySource, $"projection.batch {name}", page.Events)
+                            : null;
+                        activity?.SetTag("projection.name", name);
+                        activity?.SetTag("projection.event_count", page.Events.Count);
                         if (page.Events.Count > 0) await projection.ApplyAsync(conn, tx, page.Events, ct);
                         if (!await MoveCheckpointAsync(conn, tx, position, page.ScannedTo, ct))
                             throw new ProjectionFencedException();

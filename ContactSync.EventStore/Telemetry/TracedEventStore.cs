@@ -3,7 +3,8 @@ using ContactSync.EventStore.Subscriptions;
 
 namespace ContactSync.EventStore.Telemetry;
 
-/// <summary>Adds spans and metrics (<see cref="EventStoreTelemetry"/>) around any <see cref="IEventStore"/>.</summary>
+/// <summary>Adds spans and metrics (<see cref="EventStoreTelemetry"/>) around any <see cref="IEventStore"/>, and the
+/// appending trace's context to each event's metadata (<see cref="TraceMetadata"/>) while traces are recorded.</summary>
 public sealed class TracedEventStore(IEventStore inner) : IEventStore
 {
     /// <inheritdoc/>
@@ -13,6 +14,9 @@ public sealed class TracedEventStore(IEventStore inner) : IEventStore
         using var activity = Start("eventstore.append", stream);
         activity?.SetTag("eventstore.expected_revision", expected.ToString());
         activity?.SetTag("eventstore.event_count", events.Count);
+        // The append span's context goes into each event, so that the projector's handling continues this trace.
+        if (activity is not null)
+            events = [.. events.Select(e => e with { Metadata = TraceMetadata.With(e.Metadata, activity) })];
         try
         {
             var result = await inner.AppendToStreamAsync(stream, expected, events, ct);

@@ -8,7 +8,7 @@ namespace ContactSync.Projector.Hosting;
 /// <summary>Runs one <see cref="ProjectionSlot"/> per projection of the catalog and publishes their gauges.</summary>
 internal sealed class ProjectionSupervisor : BackgroundService
 {
-    public const string MeterName = "ContactSync.Projector";
+    public const string MeterName = ProjectorTelemetry.Name;
 
     public ProjectionSupervisor(PostgresEventStore store, IOptions<ProjectorOptions> options, ILoggerFactory loggerFactory,
         TimeProvider time, IMeterFactory meterFactory)

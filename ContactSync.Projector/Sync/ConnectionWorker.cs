@@ -2,6 +2,7 @@ using ContactSync.Domain.Connections;
 using ContactSync.Domain.Lists;
 using ContactSync.Domain.Sync;
 using ContactSync.EventStore;
+using ContactSync.Projector.Hosting;
 using ContactSync.Providers;
 using ContactSync.Providers.Accounts;
 
@@ -55,6 +56,9 @@ internal sealed class ConnectionWorker(
             var connection = await store.LoadConnectionAsync(connectionId, ct);
             if (!connection.ShouldRun) return;
             var wait = PollInterval(connection);
+            using var activity = ProjectorTelemetry.ActivitySource.StartActivity("sync.run");
+            activity?.SetTag("sync.connection_id", connectionId);
+            activity?.SetTag("sync.run_kind", kind.ToString());
             try
             {
                 state = await store.CatchUpAsync(connectionId, state, ct);
@@ -112,10 +116,12 @@ internal sealed class ConnectionWorker(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
                 wait = Jitter(backoff);
                 backoff = Next(backoff);
                 Log.SyncRunFailed(logger, connectionId, wait, e);
             }
+            activity?.Stop();   // the wait for the next run is not part of this one
             kind = await WaitAsync(wait, ct);
         }
     }

@@ -1,67 +1,91 @@
 using System.Net;
 using Google.Apis.Http;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace ContactSync.Providers.Google;
 
 /// <summary>
-/// Retries what Google answers as transient (429 RESOURCE_EXHAUSTED, 500, 502, 503, 504) and dropped connections,
-/// honouring Retry-After, with a bounded number of attempts. It sits below Google.Apis' ConfigurableMessageHandler
-/// (whose default back-off retries 503 only and ignores Retry-After) and buffers each response body itself, so a
-/// connection dropped mid-body is retried here instead of surfacing from the deserialiser.
-/// After the last attempt it throws <see cref="ProviderThrottledException"/> or <see cref="ProviderUnavailableException"/>.
+/// Google's transient answers (429 RESOURCE_EXHAUSTED, 500, 502, 503, 504) and dropped connections are retried by a
+/// Microsoft.Extensions.Http.Resilience <see cref="ResilienceHandler"/> whose retry honours Retry-After, with a bounded
+/// number of attempts. It sits below Google.Apis' ConfigurableMessageHandler, whose own back-off is switched off by the
+/// adapter (one layer of retries per call). Each attempt's body is buffered below the retry, so a connection dropped
+/// mid-body is retried here instead of surfacing from the deserialiser.
 /// </summary>
 /// <remarks>
-/// A create whose outcome is unknown (the connection dropped after sending, or a 500) is not re-sent: doing so
-/// could duplicate the contact. <see cref="AmbiguousCreateException"/> hands it back to the adapter, which looks
-/// for the CRM ids first (sync rule 8).
+/// A create whose outcome is unknown (the connection dropped after sending, or a 500) is not re-sent: doing so could
+/// duplicate the contact. <see cref="AmbiguousCreateException"/> hands it back to the adapter, which looks for the CRM
+/// ids first (sync rule 8). The retry strategy cannot throw our exception types, so this small handler of our own stays
+/// above it: it turns what is left after the last attempt into <see cref="ProviderThrottledException"/>,
+/// <see cref="ProviderUnavailableException"/> or <see cref="AmbiguousCreateException"/>, as the engine expects.
 /// </remarks>
-internal sealed class TransientRetryHandler(HttpMessageHandler inner, GoogleProviderOptions options, ILogger logger) : DelegatingHandler(inner)
+internal sealed class TransientRetryHandler : DelegatingHandler
 {
+    private readonly GoogleProviderOptions _options;
+
+    public TransientRetryHandler(HttpMessageHandler transport, GoogleProviderOptions options, ILogger logger)
+    {
+        _options = options;
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Context, args.Outcome, args.AttemptNumber + 1)),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(RetryAfter(args.Outcome.Result) ?? Backoff(args.AttemptNumber + 1)),
+                OnRetry = args =>
+                {
+                    var request = args.Context.GetRequestMessage();
+                    Log.RetryingGoogleRequest(logger, request?.Method.Method ?? "", request?.RequestUri?.AbsolutePath, Reason(args.Outcome), args.AttemptNumber + 1, args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
+        InnerHandler = new ResilienceHandler(pipeline) { InnerHandler = new BufferingHandler(transport) };
+    }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        var creates = request.Method == HttpMethod.Post && request.RequestUri?.AbsolutePath is { } path &&
-            (path.EndsWith(":createContact", StringComparison.Ordinal) || path.EndsWith(":batchCreateContacts", StringComparison.Ordinal));
-        for (var attempt = 1; ; attempt++)
+        HttpResponseMessage response;
+        try
         {
-            HttpResponseMessage? response = null;
-            Exception? failure = null;
-            try
-            {
-                response = await base.SendAsync(request, ct);
-                await response.Content.LoadIntoBufferAsync(ct);
-            }
-            catch (Exception e) when (IsTransport(e, ct))
-            {
-                response?.Dispose();
-                response = null;
-                failure = e;
-            }
-
-            var status = response?.StatusCode;
-            if (response is not null && !IsTransient(status!.Value)) return response;
-
-            var retryAfter = RetryAfter(response);
-            var ambiguous = failure is not null || status is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout;
-            var reason = failure is not null ? failure.GetType().Name : ((int)status!.Value).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (creates && ambiguous)
-            {
-                response?.Dispose();
-                throw new AmbiguousCreateException($"Create request outcome unknown ({reason}).", failure);
-            }
-            var delay = retryAfter ?? Backoff(attempt);
-            if (attempt >= options.MaxAttempts || delay > options.MaxDelay)
-            {
-                response?.Dispose();
-                if (status == HttpStatusCode.TooManyRequests)
-                    throw new ProviderThrottledException($"Google throttled the request {attempt} times.", retryAfter ?? Backoff(attempt));
-                throw new ProviderUnavailableException($"Google was unavailable for {attempt} attempts (last: {reason}).", failure);
-            }
-            response?.Dispose();
-            Log.RetryingGoogleRequest(logger, request.Method.Method, request.RequestUri?.AbsolutePath, reason, attempt, delay);
-            await Task.Delay(delay, ct);
+            response = await base.SendAsync(request, ct);
         }
+        catch (Exception e) when (IsTransport(e, ct))
+        {
+            if (IsCreate(request)) throw new AmbiguousCreateException($"Create request outcome unknown ({e.GetType().Name}).", e);
+            throw new ProviderUnavailableException($"Google was unavailable for {_options.MaxAttempts} attempts or longer than we wait (last: {e.GetType().Name}).", e);
+        }
+        if (!IsTransient(response.StatusCode)) return response;
+
+        var status = response.StatusCode;
+        var retryAfter = RetryAfter(response);
+        response.Dispose();
+        var reason = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (IsCreate(request) && IsAmbiguous(status)) throw new AmbiguousCreateException($"Create request outcome unknown ({reason}).", null);
+        if (status == HttpStatusCode.TooManyRequests)
+            throw new ProviderThrottledException("Google throttled the request past the attempts we make or the wait we accept.", retryAfter ?? Backoff(_options.MaxAttempts));
+        throw new ProviderUnavailableException($"Google was unavailable past the attempts we make (last: {reason}).", null);
     }
+
+    private bool ShouldRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int attempt)
+    {
+        var request = context.GetRequestMessage();
+        if (outcome.Exception is { } e)
+            return IsTransport(e, context.CancellationToken) && !(request is not null && IsCreate(request));
+        if (outcome.Result is not { } response || !IsTransient(response.StatusCode)) return false;
+        if (request is not null && IsCreate(request) && IsAmbiguous(response.StatusCode)) return false;
+        var delay = RetryAfter(response) ?? Backoff(attempt);
+        return delay <= _options.MaxDelay;
+    }
+
+    private static bool IsCreate(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Post && request.RequestUri?.AbsolutePath is { } path &&
+        (path.EndsWith(":createContact", StringComparison.Ordinal) || path.EndsWith(":batchCreateContacts", StringComparison.Ordinal));
+
+    private static bool IsAmbiguous(HttpStatusCode status) =>
+        status is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout;
 
     private static bool IsTransient(HttpStatusCode status) => status is HttpStatusCode.TooManyRequests
         or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
@@ -69,6 +93,9 @@ internal sealed class TransientRetryHandler(HttpMessageHandler inner, GoogleProv
     /// <summary>Connection failures and timeouts; a cancellation the caller asked for is not one.</summary>
     private static bool IsTransport(Exception e, CancellationToken ct) =>
         e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested);
+
+    private static string Reason(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception?.GetType().Name ?? ((int)outcome.Result!.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static TimeSpan? RetryAfter(HttpResponseMessage? response)
     {
@@ -80,8 +107,27 @@ internal sealed class TransientRetryHandler(HttpMessageHandler inner, GoogleProv
 
     private TimeSpan Backoff(int attempt)
     {
-        var exponential = options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
-        return TimeSpan.FromMilliseconds(Math.Min(exponential, options.MaxDelay.TotalMilliseconds) * (0.5 + Random.Shared.NextDouble() / 2));
+        var exponential = _options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
+        return TimeSpan.FromMilliseconds(Math.Min(exponential, _options.MaxDelay.TotalMilliseconds) * (0.5 + Random.Shared.NextDouble() / 2));
+    }
+
+    /// <summary>Reads each attempt's body to the end, so that a body cut short fails inside the retry.</summary>
+    private sealed class BufferingHandler(HttpMessageHandler transport) : DelegatingHandler(transport)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var response = await base.SendAsync(request, ct);
+            try
+            {
+                await response.Content.LoadIntoBufferAsync(ct);
+                return response;
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+        }
     }
 }
 

@@ -1,12 +1,14 @@
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Graph;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware;
-using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
+using Polly;
+using Polly.Retry;
 
 namespace ContactSync.Providers.Microsoft;
 
 /// <summary>
-/// The HTTP pipeline under the Graph SDK: Graph's default middleware with its retry handler bounded (it honours
-/// Retry-After on 429/503/504), plus our handlers for immutable ids and for dropped connections.
+/// The HTTP pipeline under the Graph SDK: Graph's default middleware with one resilience retry instead of its own
+/// retry handler, plus our handler for immutable ids.
 /// </summary>
 internal static class GraphPipeline
 {
@@ -14,28 +16,54 @@ internal static class GraphPipeline
 
     public static HttpClient Create(MicrosoftProviderOptions options, HttpMessageHandler? transport)
     {
+        // Graph's own retry handler goes: one Microsoft.Extensions.Http.Resilience retry replaces it and our handler
+        // for dropped connections, so that no call is retried by two layers.
         var handlers = GraphClientFactory.CreateDefaultHandlers();
-        var maxDelay = (int)options.MaxRetryDelay.TotalSeconds;
-        for (var i = 0; i < handlers.Count; i++)
-        {
-            if (handlers[i] is RetryHandler)
-                handlers[i] = new RetryHandler(new RetryHandlerOption
-                {
-                    MaxRetry = options.MaxRetries,
-                    Delay = 1,
-                    // The predicate replaces the handler's own status check, so it names the statuses again. A
-                    // Retry-After longer than we are willing to wait ends the call; the engine reschedules.
-                    ShouldRetry = (delay, _, response) => (int)response.StatusCode is 429 or 503 or 504 && delay <= maxDelay,
-                });
-        }
-        handlers.Insert(0, new TransientFailureHandler(options.MaxRetries));
+        foreach (var retry in handlers.OfType<RetryHandler>().ToList()) handlers.Remove(retry);
+        handlers.Insert(0, new ResilienceHandler(Retry(options)));
         handlers.Insert(0, new ImmutableIdHandler());
+        handlers.Add(new BufferingHandler());
         return GraphClientFactory.Create(handlers, finalHandler: transport ?? new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = System.Net.DecompressionMethods.All,
         }, disposeHandler: transport is null);
     }
+
+    /// <summary>
+    /// 429, 503 and 504 are retried after their Retry-After (bounded: a longer wait ends the call and the engine
+    /// reschedules). Requests without side effects (GET, DELETE, HEAD) are also retried when the connection drops or
+    /// the server answers 500/502; POSTs are never replayed blindly: a create whose answer was lost is reconciled by
+    /// CRM id instead (sync rule 8). JSON batches are left alone here: <see cref="GraphBatch"/> retries their items
+    /// (and a whole batch) itself, knowing which items are creates.
+    /// </summary>
+    private static ResiliencePipeline<HttpResponseMessage> Retry(MicrosoftProviderOptions options) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                ShouldHandle = args =>
+                {
+                    var request = args.Context.GetRequestMessage();
+                    if (request is null || IsBatch(request)) return ValueTask.FromResult(false);
+                    var replayable = request.Method == HttpMethod.Get || request.Method == HttpMethod.Delete || request.Method == HttpMethod.Head;
+                    if (args.Outcome.Exception is { } e) return ValueTask.FromResult(replayable && GraphErrors.IsTransport(e, args.Context.CancellationToken));
+                    var response = args.Outcome.Result!;
+                    var retry = (int)response.StatusCode switch
+                    {
+                        429 or 503 or 504 => (response.Headers.RetryAfter?.Delta ?? TimeSpan.Zero) <= options.MaxRetryDelay,
+                        500 or 502 => replayable,
+                        _ => false,
+                    };
+                    return ValueTask.FromResult(retry);
+                },
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                    args.Outcome.Result?.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(Math.Min(100 * (1 << args.AttemptNumber), 5_000))),
+            })
+            .Build();
+
+    private static bool IsBatch(HttpRequestMessage request) =>
+        request.RequestUri?.AbsolutePath.EndsWith("/$batch", StringComparison.Ordinal) == true;
 
     /// <summary>Outlook ids change when an item moves between folders unless every request asks for
     /// immutable ids (providers.md B1).</summary>
@@ -49,40 +77,23 @@ internal static class GraphPipeline
         }
     }
 
-    /// <summary>
-    /// Retries requests without side effects (GET, DELETE) when the connection drops or the server answers
-    /// 500/502, and buffers every response so that a body cut short fails here, where it can be retried, rather
-    /// than later inside the SDK's parser. POSTs are never replayed blindly: a create whose answer was lost is
-    /// reconciled by CRM id instead (sync rule 8).
-    /// </summary>
-    private sealed class TransientFailureHandler(int maxRetries) : DelegatingHandler
+    /// <summary>Buffers every response, so that a body cut short fails inside the retry rather than later in the
+    /// SDK's parser.</summary>
+    private sealed class BufferingHandler : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
-            var replayable = request.Method == HttpMethod.Get || request.Method == HttpMethod.Delete || request.Method == HttpMethod.Head;
-            for (var attempt = 0; ; attempt++)
+            var response = await base.SendAsync(request, ct);
+            try
             {
-                HttpResponseMessage? response = null;
-                try
-                {
-                    response = await base.SendAsync(request, ct);
-                    await response.Content.LoadIntoBufferAsync(ct);
-                    if (replayable && attempt < maxRetries && (int)response.StatusCode is 500 or 502)
-                    {
-                        response.Dispose();
-                        await Task.Delay(Backoff(attempt), ct);
-                        continue;
-                    }
-                    return response;
-                }
-                catch (Exception e) when (replayable && attempt < maxRetries && GraphErrors.IsTransport(e, ct))
-                {
-                    response?.Dispose();
-                    await Task.Delay(Backoff(attempt), ct);
-                }
+                await response.Content.LoadIntoBufferAsync(ct);
+                return response;
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
             }
         }
-
-        private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(Math.Min(100 * (1 << attempt), 5_000));
     }
 }

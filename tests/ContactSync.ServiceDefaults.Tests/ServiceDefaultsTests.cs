@@ -4,6 +4,8 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -57,6 +59,25 @@ public sealed class ServiceDefaultsTests
         // Three health probes and one /probe were served: only the /probe server span is exported.
         Assert.Equal(0, receiver.CountOf("/v1/traces", "Microsoft.AspNetCore.Hosting.HttpRequestIn"));
         Assert.Equal(1, receiver.CountOf("/v1/traces", "http.route"));
+        Assert.True(receiver.Saw("/v1/metrics", "http.server.request.duration"), "ASP.NET Core metrics are exported");
+        Assert.True(receiver.Saw("/v1/metrics", "dotnet.gc"), "runtime metrics are exported");
+    }
+
+    [Fact]
+    public async Task A_named_service_is_found_through_the_Aspire_reference_and_the_trace_context_goes_with_the_call()
+    {
+        await using var target = await StartServiceAsync(otlp: null);
+        var builder = WebApplication.CreateBuilder(["--environment", "Development", "--services:probe:http:0", target.Urls.First()]);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddServiceDefaults();
+        builder.Services.AddHttpClient("probe", c => c.BaseAddress = new Uri("http://probe"));
+        await using var caller = builder.Build();
+
+        using var client = caller.Services.GetRequiredService<IHttpClientFactory>().CreateClient("probe");
+        using var activity = new Activity("caller").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var echoed = await client.GetStringAsync("/traceparent");
+
+        Assert.Contains(activity.TraceId.ToHexString(), echoed);
     }
 
     private static async Task<WebApplication> StartServiceAsync(Uri? otlp)
@@ -79,6 +100,7 @@ public sealed class ServiceDefaultsTests
             logger.LogInformation("Probe handled");
             return "ok";
         });
+        app.MapGet("/traceparent", (HttpRequest request) => request.Headers.TraceParent.ToString());
         await app.StartAsync();
         return app;
     }
