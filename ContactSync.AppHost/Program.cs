@@ -32,7 +32,8 @@ var api = builder.AddProject<Projects.ContactSync_Api>("api", launchProfileName:
     .WithReference(events).WaitFor(events)
     .WithReference(sandbox).WaitFor(sandbox)
     .WaitFor(projector)
-    .WithRebuildProjectionCommand("contacts", settings);
+    .WithRebuildProjectionCommand("contacts", settings)
+    .WithSyncAllCommand(settings);
 
 // Seeds the offline demo tenant on the first run, then prints the addresses and keys.
 api.WithDemo(settings, events, [sandbox, projector, api]);

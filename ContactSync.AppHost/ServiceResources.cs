@@ -36,6 +36,21 @@ internal static class ServiceResources
                 },
             });
 
+    public static IResourceBuilder<ProjectResource> WithSyncAllCommand(this IResourceBuilder<ProjectResource> api, AppHostSettings settings) =>
+        api.WithHttpCommand("/api/ops/connections/sync", "Sync every connection now",
+            commandName: "sync-all",
+            commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Post,
+                Description = "Asks every active connection of every tenant to sync now (POST /api/ops/connections/sync, operator key).",
+                IconName = "ArrowSyncCircle",
+                PrepareRequest = context =>
+                {
+                    context.Request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.OperatorKey);
+                    return Task.CompletedTask;
+                },
+            });
+
     public static IResourceBuilder<ProjectResource> WithSandboxResetCommand(this IResourceBuilder<ProjectResource> sandbox) =>
         sandbox.WithHttpCommand("/_sandbox/reset", "Reset the sandbox",
             commandName: "reset-sandbox",

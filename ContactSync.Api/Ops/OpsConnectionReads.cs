@@ -38,6 +38,16 @@ public sealed class OpsConnectionReads(ReadModelDb db)
         return (await ReadAsync(cmd, ct)).FirstOrDefault();
     }
 
+    /// <summary>Every connection of every tenant that syncs (active, not paused or disconnected).</summary>
+    public async Task<List<Guid>> ActiveIdsAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT connection_id FROM rm.connections WHERE status = 'active' ORDER BY connection_id");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var ids = new List<Guid>();
+        while (await r.ReadAsync(ct)) ids.Add(r.GetGuid(0));
+        return ids;
+    }
+
     /// <summary>Cumulative provider requests and throttled answers of every connection's finished runs.</summary>
     public async Task<Throttling> ThrottlingAsync(CancellationToken ct)
     {

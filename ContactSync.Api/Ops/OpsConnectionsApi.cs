@@ -21,6 +21,32 @@ public static class OpsConnectionsApi
         MapStep(group, "sync", "OpsRequestSync", "Sync now, for any tenant's connection (operator key)", (a, t) => new RequestSync(a, t), accepted: true);
         MapStep(group, "pause", "OpsPauseConnection", "Pause any tenant's connection (operator key)", (a, t) => new PauseConnection(a, t), accepted: false);
         MapStep(group, "resume", "OpsResumeConnection", "Resume any tenant's connection (operator key)", (a, t) => new ResumeConnection(a, t), accepted: false);
+        group.MapPost("/connections/sync", SyncAll).WithName("OpsSyncAll").WithSummary("Sync every active connection now (operator key)")
+            .WithDescription("202 {requested}: a sync-now step for each active connection of every tenant, with the system as actor; one that the decider refuses meanwhile is skipped.");
+    }
+
+    public sealed record SyncAllResponse(int Requested);
+
+    public static async Task<Accepted<SyncAllResponse>> SyncAll(Caller caller, OpsConnectionReads reads, [AsParameters] ConnectionServices s, CancellationToken ct)
+    {
+        var requested = 0;
+        foreach (var id in await reads.ActiveIdsAsync(ct))
+        {
+            try
+            {
+                await s.WithRetriesAsync(async () =>
+                {
+                    var state = await s.LoadAsync(id, ct);
+                    return await CommandHandler.HandleAsync(s.Store, ConnectionDecider.Definition, StreamNames.Connection(id), state, new RequestSync(caller.Actor, s.Now), ct);
+                });
+                requested++;
+            }
+            catch (DomainRuleViolation)
+            {
+                // Paused or disconnected since the read model said active: nothing to sync.
+            }
+        }
+        return TypedResults.Accepted("/api/ops/status", new SyncAllResponse(requested));
     }
 
     private static void MapStep(RouteGroupBuilder group, string path, string name, string summary, Func<Actor, DateTimeOffset, ConnectionCommand> step, bool accepted)

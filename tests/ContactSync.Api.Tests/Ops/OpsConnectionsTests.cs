@@ -61,6 +61,23 @@ public sealed class OpsConnectionsTests(ApiFixture api) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_operator_asks_every_active_connection_to_sync_and_only_those()
+    {
+        var (_, user, started, _, _) = await ConnectionAsync();
+        var (_, other, ready, _, _) = await ConnectionAsync();
+        await ReadAsync(await user.Client.PostAsync($"/api/connections/{started}/start", null), HttpStatusCode.Accepted);
+        await Eventually.TrueAsync(async () => (await ReadAsync(await user.Client.GetAsync($"/api/connections/{started}"), HttpStatusCode.OK))
+            .GetProperty("state").GetString() != "ready", "the started connection in the read model");
+
+        var answer = await ReadAsync(await api.Operator.PostAsync("/api/ops/connections/sync", null), HttpStatusCode.Accepted);
+        Assert.True(answer.GetProperty("requested").GetInt32() >= 1);
+        Assert.Contains("ConnectionSyncRequested.v1", (await support.EventsAsync(StreamNames.Connection(started))).Select(e => e.Type));
+        Assert.DoesNotContain("ConnectionSyncRequested.v1", (await support.EventsAsync(StreamNames.Connection(ready))).Select(e => e.Type));
+        await ProblemAsync(await user.Client.PostAsync("/api/ops/connections/sync", null), HttpStatusCode.Forbidden);
+        await ProblemAsync(await other.Client.PostAsync("/api/ops/connections/sync", null), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Ops_status_shows_every_tenants_connections_with_counts_lag_and_throttling_but_no_contact_data()
     {
         var (tenant, user, id, email, groupName) = await ConnectionAsync();
