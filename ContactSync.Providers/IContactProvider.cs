@@ -21,6 +21,9 @@ public interface IContactProvider
     /// <summary>What the provider can hold; see <see cref="ProviderCapabilities.Retainable"/>.</summary>
     ProviderCapabilities Capabilities { get; }
 
+    /// <summary>The requests this session sent and the throttled answers it got (see <see cref="ProviderTraffic"/>).</summary>
+    ProviderTraffic Traffic { get; }
+
     /// <summary>The account's user groups (Google contact groups, Outlook contact folders).</summary>
     Task<IReadOnlyList<ProviderGroup>> ListGroupsAsync(CancellationToken ct);
 

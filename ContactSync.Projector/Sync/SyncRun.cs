@@ -32,6 +32,7 @@ internal sealed class SyncRun
     private readonly HashSet<Guid> _touched = [];
     private SyncState _state;
     private string _groupId = "";
+    private readonly long _throttledAtStart;
 
     public SyncRun(SyncStore store, Connection connection, SyncState state, IContactProvider provider, TimeProvider time)
     {
@@ -40,6 +41,7 @@ internal sealed class SyncRun
         _state = state;
         _provider = provider;
         _time = time;
+        _throttledAtStart = provider.Traffic.Throttled;
         _actor = Actor.ForConnection(connection.Id, $"{(connection.Provider == "microsoft" ? "Outlook" : "Google Contacts")} sync");
     }
 
@@ -356,9 +358,19 @@ internal sealed class SyncRun
     {
         var events = new List<SyncEvent>();
         if (cursor is not null && cursor != _state.Cursor) events.Add(new CursorSaved(_connection.TenantId, _connection.Id, cursor, Now));
-        events.Add(new SyncRunCompleted(_connection.TenantId, _connection.Id, _runId, _counts.ToRunCounts(), _warnings, Now));
+        events.Add(new SyncRunCompleted(_connection.TenantId, _connection.Id, _runId, Counted(), _warnings, Now));
         await AppendAsync(events, ct);
         return _state;
+    }
+
+    /// <summary>The run's counts, with the throttled answers its provider session got meanwhile (the session is the
+    /// account's: a run beside another connection of the same account may count some of that one's too).</summary>
+    private RunCounts Counted()
+    {
+        var counts = _counts.ToRunCounts();
+        var throttled = _provider.Traffic.Throttled - _throttledAtStart;
+        if (throttled <= 0) return counts;
+        return counts with { ProviderRequests = new Dictionary<string, int>(counts.ProviderRequests) { ["throttled"] = (int)throttled } };
     }
 
     private Task Progress(string phase, int done, int total, CancellationToken ct) =>
@@ -370,7 +382,7 @@ internal sealed class SyncRun
     /// <summary>Fails the run with what it did so far; the caller decides whether the connection fails too.</summary>
     public async Task<SyncState> FailAsync(string error, CancellationToken ct)
     {
-        await AppendAsync([new SyncRunFailed(_connection.TenantId, _connection.Id, _runId, _counts.ToRunCounts(), error, Now)], ct);
+        await AppendAsync([new SyncRunFailed(_connection.TenantId, _connection.Id, _runId, Counted(), error, Now)], ct);
         return _state;
     }
 

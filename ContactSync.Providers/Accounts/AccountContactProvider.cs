@@ -13,6 +13,8 @@ internal sealed class AccountContactProvider(IContactProvider inner, Func<Reauth
 
     public ProviderCapabilities Capabilities => inner.Capabilities;
 
+    public ProviderTraffic Traffic => inner.Traffic;
+
     public Task<IReadOnlyList<ProviderGroup>> ListGroupsAsync(CancellationToken ct) => Guard(() => inner.ListGroupsAsync(ct));
 
     public Task<ProviderGroup> EnsureGroupAsync(string name, CancellationToken ct) => Guard(() => inner.EnsureGroupAsync(name, ct));

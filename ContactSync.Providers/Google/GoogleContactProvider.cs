@@ -31,13 +31,15 @@ public sealed partial class GoogleContactProvider : IContactProvider, IDisposabl
             HttpClientInitializer = oauth.Credential(refreshToken),
             BaseUri = oauth.Options.ApiBaseUri.ToString(),
             ApplicationName = "ContactSync",
-            HttpClientFactory = new RetryingHttpClientFactory(oauth.Options, oauth.Logger),
+            HttpClientFactory = new RetryingHttpClientFactory(oauth.Options, oauth.Logger, Traffic),
             // Retries live in TransientRetryHandler (429 and Retry-After included); the default 503-only back-off is off.
             DefaultExponentialBackOffPolicy = ExponentialBackOffPolicy.None,
         });
     }
 
     public ProviderKind Kind => ProviderKind.Google;
+
+    public ProviderTraffic Traffic { get; } = new();
 
     /// <summary>Releases the account's HTTP connections.</summary>
     public void Dispose() => _service.Dispose();

@@ -25,7 +25,7 @@ internal sealed class TransientRetryHandler : DelegatingHandler
 {
     private readonly GoogleProviderOptions _options;
 
-    public TransientRetryHandler(HttpMessageHandler transport, GoogleProviderOptions options, ILogger logger)
+    public TransientRetryHandler(HttpMessageHandler transport, GoogleProviderOptions options, ILogger logger, ProviderTraffic? traffic = null)
     {
         _options = options;
         var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
@@ -42,7 +42,8 @@ internal sealed class TransientRetryHandler : DelegatingHandler
                 },
             })
             .Build();
-        InnerHandler = new ResilienceHandler(pipeline) { InnerHandler = new BufferingHandler(transport) };
+        var counted = traffic is null ? transport : new TrafficHandler(traffic) { InnerHandler = transport };
+        InnerHandler = new ResilienceHandler(pipeline) { InnerHandler = new BufferingHandler(counted) };
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
@@ -135,8 +136,8 @@ internal sealed class TransientRetryHandler : DelegatingHandler
 internal sealed class AmbiguousCreateException(string message, Exception? inner) : ProviderException(message, inner);
 
 /// <summary>Google.Apis client factory that puts <see cref="TransientRetryHandler"/> under its message handler.</summary>
-internal sealed class RetryingHttpClientFactory(GoogleProviderOptions options, ILogger logger) : HttpClientFactory
+internal sealed class RetryingHttpClientFactory(GoogleProviderOptions options, ILogger logger, ProviderTraffic? traffic = null) : HttpClientFactory
 {
     protected override HttpMessageHandler CreateHandler(CreateHttpClientArgs args) =>
-        new TransientRetryHandler(base.CreateHandler(args), options, logger);
+        new TransientRetryHandler(base.CreateHandler(args), options, logger, traffic);
 }

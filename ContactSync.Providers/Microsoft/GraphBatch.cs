@@ -56,7 +56,8 @@ internal sealed record BatchResult(int Status, byte[] Body, TimeSpan? RetryAfter
 /// last answer, so the caller reports them as throttled or transient.
 /// </summary>
 internal sealed partial class GraphBatch(
-    GraphServiceClient client, RefreshTokenAuthenticationProvider auth, MicrosoftProviderOptions options, TimeProvider time, ILogger logger)
+    GraphServiceClient client, RefreshTokenAuthenticationProvider auth, MicrosoftProviderOptions options, TimeProvider time, ILogger logger,
+    ProviderTraffic? traffic = null)
 {
     public const int MaxItems = 20;
     private static readonly Dictionary<string, ParsableFactory<IParsable>> ErrorMapping = new() { ["XXX"] = ODataError.CreateFromDiscriminatorValue };
@@ -96,6 +97,7 @@ internal sealed partial class GraphBatch(
                     foreach (var (i, result) in await SendChunkAsync(chunk, items, ct))
                     {
                         last[i] = result;
+                        traffic?.Answer(result.Status);
                         if (lastAttempt || result.Status is not (429 or 500 or 502 or 503 or 504)) final[i] = result;
                         else
                         {

@@ -14,7 +14,7 @@ internal static class GraphPipeline
 {
     public const string ImmutableIdPreference = "IdType=\"ImmutableId\"";
 
-    public static HttpClient Create(MicrosoftProviderOptions options, HttpMessageHandler? transport)
+    public static HttpClient Create(MicrosoftProviderOptions options, HttpMessageHandler? transport, ProviderTraffic? traffic = null)
     {
         // Graph's own retry handler goes: one Microsoft.Extensions.Http.Resilience retry replaces it and our handler
         // for dropped connections, so that no call is retried by two layers.
@@ -23,6 +23,7 @@ internal static class GraphPipeline
         handlers.Insert(0, new ResilienceHandler(Retry(options)));
         handlers.Insert(0, new ImmutableIdHandler());
         handlers.Add(new BufferingHandler());
+        if (traffic is not null) handlers.Add(new TrafficHandler(traffic));
         return GraphClientFactory.Create(handlers, finalHandler: transport ?? new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),

@@ -42,12 +42,14 @@ public sealed partial class MicrosoftContactProvider : IContactProvider, IDispos
         _time = time ?? TimeProvider.System;
         _tokenHttp = transport is null ? new HttpClient() : new HttpClient(transport, disposeHandler: false);
         _auth = new RefreshTokenAuthenticationProvider(new MicrosoftTokenClient(_tokenHttp, options, _time), refreshToken, _time, onRefreshTokenRotated);
-        _graphHttp = GraphPipeline.Create(options, transport);
+        _graphHttp = GraphPipeline.Create(options, transport, Traffic);
         _client = new GraphServiceClient(_graphHttp, _auth, options.GraphBaseUri.ToString().TrimEnd('/'));
-        _batch = new GraphBatch(_client, _auth, options, _time, _logger);
+        _batch = new GraphBatch(_client, _auth, options, _time, _logger, Traffic);
     }
 
     public ProviderKind Kind => ProviderKind.Microsoft;
+
+    public ProviderTraffic Traffic { get; } = new();
 
     public ProviderCapabilities Capabilities { get; } =
         new(GraphBatch.MaxItems, GraphBatch.MaxItems, GraphBatch.MaxItems, MaxContacts: null, GraphContactMapping.Retainable);
