@@ -39,7 +39,9 @@ public sealed class DashboardTests(SyncFixture system)
         await crm.StepAsync(connection, "resume", HttpStatusCode.OK);
 
         JsonElement dashboard = default;
-        await Eventually.TrueAsync(async () => (dashboard = await DashboardAsync(crm, connection)).GetProperty("conflicts").GetArrayLength() == 1,
+        // The conflict is recorded during the run; wait for the run that recorded it to end too.
+        await Eventually.TrueAsync(async () => (dashboard = await DashboardAsync(crm, connection)).GetProperty("conflicts").GetArrayLength() == 1
+            && dashboard.GetProperty("runs").EnumerateArray().Any(r => r.GetProperty("conflicts").GetInt32() == 1 && r.GetProperty("state").GetString() == "completed"),
             "the conflict on the dashboard", TimeSpan.FromSeconds(60));
         var conflict = dashboard.GetProperty("conflicts")[0];
         Assert.Equal(contact, conflict.GetProperty("contactId").GetGuid());
@@ -165,6 +167,42 @@ public sealed class DashboardTests(SyncFixture system)
         await Eventually.TrueAsync(async () => (await google.ContactsInGroupAsync(group.Id)).Count == 0, "the reverted contacts out of the group", TimeSpan.FromSeconds(60));
         await Eventually.TrueAsync(async () => (await DashboardAsync(crm, connection)).GetProperty("totalSynced").GetInt32() == 0, "no contact synced any more");
         Assert.Equal(5, (await google.GetAsync([.. created.Select(c => c.Id!)], CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task Reverting_a_run_that_pulled_an_edit_sets_the_field_back_in_the_CRM_and_at_Google()
+    {
+        var crm = await system.NewTenantAsync();
+        var contact = await crm.NewContactAsync(new { name = new { given = "Undo", family = "Me" }, company = "Initech" });
+        var email = SyncFixture.Email();
+        var account = await system.ConnectAccountAsync(crm, "google", email);
+        var connection = await crm.NewConnectionAsync(new { accountId = account, scope = "owned", group = new { name = "Undo " + Guid.NewGuid().ToString("N")[..6] } });
+        await crm.StepAsync(connection, "start", HttpStatusCode.Accepted);
+        var synced = await crm.SyncedAsync(connection);
+        var google = await system.AtProviderAsync("google", email);
+        var groupId = synced.GetProperty("group").GetProperty("id").GetString()!;
+        ProviderContact? atGoogle = null;
+        await Eventually.TrueAsync(async () => (atGoogle = (await google.ContactsInGroupAsync(groupId)).FirstOrDefault(c => c.CrmId == contact.ToString())) is not null,
+            "the contact at Google");
+
+        Assert.True((await google.UpdateAsync([new ProviderContactUpdate(atGoogle!.Id, atGoogle.Fields with { Company = "Globex" }, atGoogle.ETag)],
+            CancellationToken.None))[0].Succeeded);
+        await crm.StepAsync(connection, "sync", HttpStatusCode.Accepted);
+        await Eventually.TrueAsync(async () => (await crm.GetContactAsync(contact)).GetProperty("company").GetString() == "Globex", "the Google edit in the CRM");
+        JsonElement pulled = default;
+        await Eventually.TrueAsync(async () => (await DashboardAsync(crm, connection)).GetProperty("runs").EnumerateArray()
+            .Where(r => r.GetProperty("updated").GetProperty("crm").GetInt32() == 1 && r.GetProperty("state").GetString() == "completed")
+            .Select(r => pulled = r).Any(), "the run that pulled the edit");
+
+        var reverted = await PostAsync(crm, $"/api/connections/{connection}/runs/{pulled.GetProperty("id").GetGuid()}/revert", null, HttpStatusCode.Accepted);
+        Assert.Equal(1, reverted.GetProperty("updated").GetInt32());
+        Assert.Equal(0, reverted.GetProperty("deleted").GetInt32());
+        Assert.Equal("Initech", (await crm.GetContactAsync(contact)).GetProperty("company").GetString());
+        var history = await HistoryAsync(crm, contact);
+        Assert.Equal(crm.UserId.ToString(), history[^1].GetProperty("actor").GetProperty("id").GetString());
+        Assert.Contains(history, e => e.GetProperty("actor").GetProperty("kind").GetString() == "connection");   // the pulled edit stays in the history
+        await Eventually.TrueAsync(async () => (await google.GetAsync([atGoogle.Id], CancellationToken.None)).Single().Fields.Company == "Initech",
+            "the reverted value at Google", TimeSpan.FromSeconds(60));
     }
 
     private static async Task<JsonElement> DashboardAsync(CrmUser crm, Guid connection)
