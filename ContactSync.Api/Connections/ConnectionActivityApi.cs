@@ -84,13 +84,15 @@ public static class ConnectionActivityApi
 
             // The chosen value set on the CRM contact (an equal value appends nothing); the worker wakes on the CRM change
             // and, as the contact now differs from what both sides last agreed on, pushes it to the provider.
+            var now = s.Now;
+            var resolve = new ConnectionCommand.ResolveConflict(conflictId, contact.Id, conflict.Field, side, caller.Actor, now);
+            ConnectionDecider.Decide(resolve, state);   // a refused step (a disconnected connection...) throws before any contact changes
             var value = side == SyncSide.Crm ? conflict.CrmValue : conflict.ProviderValue;
             var target = ContactChanges.Apply(contact, [new FieldChange(conflict.Field, value, value)]);
-            var now = s.Now;
             var edited = await CommandHandler.HandleAsync(s.Store, ContactDecider.Definition, StreamNames.Contact(contact.Id), contact,
                 new ContactCommand.UpdateContact(contact.Id, ContactPatch.SetAll(target.Fields, target.Tags), caller.Actor, now), ct);
             if (edited.Position is { } position) await s.Http.AfterWriteAsync(position, ProjectionNames.Contacts);
-            await s.DecideAndAppendAsync(id, state, new ConnectionCommand.ResolveConflict(conflictId, contact.Id, conflict.Field, side, caller.Actor, now), ct);
+            await s.DecideAndAppendAsync(id, state, resolve, ct);
             return TypedResults.Ok(await activity.ConflictAsync(caller.TenantId, id, conflictId, ct) is { Resolved: true } shown
                 ? shown : conflict with { Resolved = true, ResolutionSide = WireNames<SyncSide>.ToName(side), ResolvedAt = now });
         });
@@ -114,6 +116,7 @@ public static class ConnectionActivityApi
             if (ended is null) return Problems.Conflict("The run is still running; revert it once it ended.", "connection.run-running");
             if (state.RevertedRuns.Contains(runId)) return Problems.Conflict("The run has been reverted already.", "connection.run-reverted");
 
+            ConnectionDecider.Decide(new ConnectionCommand.RevertRun(runId, 0, 0, 0, caller.Actor, s.Now), state);   // refused steps throw before any contact changes
             var undone = await UndoAsync(s, caller, id, started.At, ended.Value, ContactsOf(sync, runId), ct);
             await s.DecideAndAppendAsync(id, state, new ConnectionCommand.RevertRun(runId, undone.Deleted, undone.Updated, undone.Restored, caller.Actor, s.Now), ct);
             return TypedResults.Accepted($"/api/connections/{id}/dashboard", undone with { RunId = runId });

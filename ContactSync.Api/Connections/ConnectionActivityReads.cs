@@ -21,17 +21,18 @@ public sealed class ConnectionActivityReads(Infrastructure.ReadModelDb db)
         """;
 
     public async Task<ConflictResponse?> ConflictAsync(Guid tenantId, Guid connectionId, Guid conflictId, CancellationToken ct) =>
-        (await ConflictsAsync(tenantId, connectionId, $"conflict_id = '{conflictId}'", 1, ct)).FirstOrDefault();
+        (await ConflictsAsync(tenantId, connectionId, "conflict_id = $4", 1, ct, conflictId)).FirstOrDefault();
 
     /// <param name="openOnly">Only conflicts nobody resolved yet, oldest first; else every conflict, newest first.</param>
     public Task<List<ConflictResponse>> ConflictsAsync(Guid tenantId, Guid connectionId, bool openOnly, int limit, CancellationToken ct) =>
         openOnly ? ConflictsAsync(tenantId, connectionId, "NOT resolved ORDER BY recorded_at, conflict_id", limit, ct)
             : ConflictsAsync(tenantId, connectionId, "true ORDER BY recorded_at DESC, conflict_id DESC", limit, ct);
 
-    private async Task<List<ConflictResponse>> ConflictsAsync(Guid tenantId, Guid connectionId, string where, int limit, CancellationToken ct)
+    private async Task<List<ConflictResponse>> ConflictsAsync(Guid tenantId, Guid connectionId, string where, int limit, CancellationToken ct, Guid? conflictId = null)
     {
         await using var cmd = Command($"SELECT {ConflictColumns} FROM rm.sync_conflicts WHERE tenant_id = $1 AND connection_id = $2 AND {where} LIMIT $3",
             tenantId, connectionId, limit);
+        if (conflictId is { } cid) cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = cid });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var items = new List<ConflictResponse>();
         while (await r.ReadAsync(ct))

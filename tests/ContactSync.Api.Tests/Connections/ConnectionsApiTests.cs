@@ -505,6 +505,12 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
         Assert.Equal(1, totals.GetProperty("byState").GetProperty("ready").GetInt32());
         Assert.Equal(1, totals.GetProperty("openConflicts").GetInt32());
         Assert.Equal([2, 1, 1], new[] { "runs", "failedRuns", "errors" }.Select(k => totals.GetProperty("recent").GetProperty(k).GetInt32()));
+
+        // A disconnected connection refuses repairs before anything is changed.
+        Assert.Equal(HttpStatusCode.NoContent, (await s.User.Client.DeleteAsync(url)).StatusCode);
+        p = await TestApi.ProblemAsync(await s.User.Client.PostAsync($"{url}/runs/{failed}/revert", null), HttpStatusCode.Conflict);
+        Assert.Equal("connection.disconnected", p.GetProperty("code").GetString());
+        Assert.Equal("ConnectionDisconnected.v1", (await support.EventsAsync(StreamNames.Connection(id)))[^1].Type);
     }
 
     private static async Task<JsonElement> ReadAtAsync(HttpClient client, Guid id, EventStore.Position position) =>
