@@ -37,7 +37,7 @@ public static class ApiApp
         builder.Services.AddSingleton(_ => new ReadModelDb(ReadModelDb.Create(events)));
         builder.Services.AddSingleton<DirectoryReads>().AddSingleton<UserReads>().AddSingleton<ContactReads>()
             .AddSingleton<ListReads>().AddSingleton<ProjectionStatusReads>()
-            .AddSingleton<ConnectionReads>().AddSingleton<OpsConnectionReads>();
+            .AddSingleton<ConnectionReads>().AddSingleton<ConnectionActivityReads>().AddSingleton<OpsConnectionReads>();
 
         var app = builder.Build();
         app.UseApiInfrastructure();
@@ -51,6 +51,7 @@ public static class ApiApp
         app.MapContactHistoryApi();
         app.MapListsApi();
         app.MapConnectionsApi();
+        app.MapConnectionActivityApi();
         app.MapAuditApi();
         app.MapDashboardApi();
         app.MapOpsApi();

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 
 namespace ContactSync.Domain.Connections;
@@ -26,6 +27,12 @@ public sealed record Connection(
 
     /// <summary>The version at which a user last confirmed a mass delete (rule 7); the worker applies those deletes once.</summary>
     public long? DeletesConfirmedAt { get; init; }
+
+    /// <summary>Conflicts a user applied a side of (<see cref="ConnectionEvent.ConnectionConflictResolved"/>): each is resolved once.</summary>
+    public ImmutableHashSet<Guid> ResolvedConflicts { get; init; } = [];
+
+    /// <summary>Runs a user reverted (<see cref="ConnectionEvent.ConnectionRunReverted"/>): each is reverted once.</summary>
+    public ImmutableHashSet<Guid> RevertedRuns { get; init; } = [];
 
     /// <summary>Whether a worker should be running for it: started, not paused, not disconnected, grant usable.</summary>
     public bool ShouldRun => Status == ConnectionStatus.Active && !NeedsReauth;
@@ -57,6 +64,8 @@ public sealed record Connection(
             (_, ConnectionEvent.ConnectionReauthRequired e) => state with { NeedsReauth = true, LastError = e.Message },
             (_, ConnectionEvent.ConnectionReauthCleared) => state with { NeedsReauth = false, LastError = null },
             (_, ConnectionEvent.ConnectionFailed e) => state with { Status = ConnectionStatus.Failed, LastError = e.Error },
+            (_, ConnectionEvent.ConnectionConflictResolved e) => state with { ResolvedConflicts = state.ResolvedConflicts.Add(e.ConflictId) },
+            (_, ConnectionEvent.ConnectionRunReverted e) => state with { RevertedRuns = state.RevertedRuns.Add(e.RunId) },
             _ => state,
         }) with
         { Version = state.Version + 1 };

@@ -40,6 +40,12 @@ public abstract record ConnectionCommand
     public sealed record ClearReauth(Actor Actor, DateTimeOffset At) : ConnectionCommand;
 
     public sealed record FailConnection(string Error, Actor Actor, DateTimeOffset At) : ConnectionCommand;
+
+    /// <summary>The API checked that the conflict exists on the connection's sync stream and set the chosen value.</summary>
+    public sealed record ResolveConflict(Guid ConflictId, Guid ContactId, string Field, Sync.SyncSide Applied, Actor Actor, DateTimeOffset At) : ConnectionCommand;
+
+    /// <summary>The API checked that the run exists and ended, and undid its CRM changes.</summary>
+    public sealed record RevertRun(Guid RunId, int Deleted, int Updated, int Restored, Actor Actor, DateTimeOffset At) : ConnectionCommand;
 }
 
 /// <summary>
@@ -98,6 +104,11 @@ public static class ConnectionDecider
             (ClearReauth c, _) => [new ConnectionReauthCleared(state.TenantId, state.Id, c.Actor, c.At)],
             (FailConnection c, { Status: ConnectionStatus.Failed }) when c.Error == state.LastError => [],
             (FailConnection c, _) => [new ConnectionFailed(state.TenantId, state.Id, c.Error, c.Actor, c.At)],
+            (ResolveConflict c, _) when state.ResolvedConflicts.Contains(c.ConflictId) =>
+                throw Violation("connection.conflict-resolved", "The conflict has been resolved already."),
+            (ResolveConflict c, _) => [new ConnectionConflictResolved(state.TenantId, state.Id, c.ConflictId, c.ContactId, c.Field, c.Applied, c.Actor, c.At)],
+            (RevertRun c, _) when state.RevertedRuns.Contains(c.RunId) => throw Violation("connection.run-reverted", "The run has been reverted already."),
+            (RevertRun c, _) => [new ConnectionRunReverted(state.TenantId, state.Id, c.RunId, c.Deleted, c.Updated, c.Restored, c.Actor, c.At)],
             _ => throw new InvalidOperationException($"Unhandled connection command {command.GetType().Name}."),
         };
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ContactSync.Domain.Common;
+using ContactSync.Domain.Sync;
 
 namespace ContactSync.Domain.Connections;
 
@@ -66,4 +67,19 @@ public abstract record ConnectionEvent
 
     /// <summary>Something only a user can fix (the group was deleted at the provider, the account lost access...).</summary>
     public sealed record ConnectionFailed(Guid TenantId, Guid ConnectionId, string Error, Actor Actor, DateTimeOffset At) : ConnectionEvent;
+
+    /// <summary>
+    /// A user applied one side of a conflict the worker recorded (rule 5): the chosen value was set on the CRM contact
+    /// through the contact's own command (the engine then pushes it as an ordinary edit). Recorded here, on the control
+    /// plane, and not on the worker's fenced sync stream.
+    /// </summary>
+    public sealed record ConnectionConflictResolved(Guid TenantId, Guid ConnectionId, Guid ConflictId, Guid ContactId, string Field, SyncSide Applied,
+        Actor Actor, DateTimeOffset At) : ConnectionEvent;
+
+    /// <summary>
+    /// A run's CRM changes were undone by new contact events with the user as actor (rule 14): contacts it created
+    /// deleted (soft), fields it changed set back, contacts it deleted restored. The counts say what was undone.
+    /// </summary>
+    public sealed record ConnectionRunReverted(Guid TenantId, Guid ConnectionId, Guid RunId, int Deleted, int Updated, int Restored,
+        Actor Actor, DateTimeOffset At) : ConnectionEvent;
 }

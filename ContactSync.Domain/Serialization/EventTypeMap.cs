@@ -62,6 +62,8 @@ public static class EventTypeMap
         ("ConnectionReauthRequired.v1", typeof(ConnectionEvent.ConnectionReauthRequired)),
         ("ConnectionReauthCleared.v1", typeof(ConnectionEvent.ConnectionReauthCleared)),
         ("ConnectionFailed.v1", typeof(ConnectionEvent.ConnectionFailed)),
+        ("ConnectionConflictResolved.v1", typeof(ConnectionEvent.ConnectionConflictResolved)),
+        ("ConnectionRunReverted.v1", typeof(ConnectionEvent.ConnectionRunReverted)),
 
         ("SyncRunStarted.v1", typeof(SyncEvent.SyncRunStarted)),
         ("SyncRunProgressed.v1", typeof(SyncEvent.SyncRunProgressed)),

@@ -42,7 +42,7 @@ internal static class ReadModelSchema
         foreach (var (name, active, rebuild) in versions)
         {
             if (ProjectionCatalog.Find(name) is not { } definition) continue;
-            var outdated = await LacksAddedColumnsAsync(conn, tx, definition, active, ct);
+            var outdated = await LacksAddedColumnsAsync(conn, tx, definition, active, ct) || await LacksAddedTablesAsync(conn, tx, definition, active, ct);
             await ExecuteAsync(conn, tx, CreateTablesSql(definition, active), ct);
             // The added columns start at their defaults; the history before them may hold what they fold (e.g.
             // request counts of earlier runs), so the projection is rebuilt to fill them, live meanwhile.
@@ -89,6 +89,19 @@ internal static class ReadModelSchema
             if ((bool)(await cmd.ExecuteScalarAsync(ct))!) return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// Whether the version has some of its tables but not all: a table added to a projection after its first release
+    /// (the sync runs and conflicts of the connections projection) starts empty, so the history must be folded into it.
+    /// </summary>
+    private static async Task<bool> LacksAddedTablesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ProjectionDefinition definition, int version, CancellationToken ct)
+    {
+        if (definition.Tables.Count < 2) return false;
+        await using var cmd = new NpgsqlCommand("SELECT count(*) FILTER (WHERE to_regclass(t) IS NOT NULL)::int FROM unnest($1::text[]) t", conn, tx);
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. definition.Tables.Select(t => t.Versioned(version))] });
+        var present = (int)(await cmd.ExecuteScalarAsync(ct))!;
+        return present > 0 && present < definition.Tables.Count;
     }
 
     /// <param name="deferIndexes">For a rebuild: leave out the indexes only readers use (<see cref="CreateIndexesSql"/> adds them).</param>

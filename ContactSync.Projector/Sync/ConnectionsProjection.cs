@@ -31,6 +31,21 @@ internal sealed class ConnectionsProjection(ProjectionTables tables, ILogger log
             // Added with the operator's throttling view: an existing table gets them in place, and a rebuild fills in earlier runs.
             AddedColumns: ["provider_requests bigint NOT NULL DEFAULT 0", "throttled_requests bigint NOT NULL DEFAULT 0"]),
         new("connection_accounts", "account_id uuid PRIMARY KEY, tenant_id uuid NOT NULL, user_id uuid NOT NULL, status text NOT NULL, message text NULL", []),
+        // Added with the connection dashboard (issue 8): a database that has the tables above gets these empty, and
+        // ReadModelSchema requests a rebuild so they hold every earlier run and conflict.
+        new("sync_runs", """
+            run_id uuid PRIMARY KEY, connection_id uuid NOT NULL, tenant_id uuid NOT NULL, kind text NOT NULL, started_at timestamptz NOT NULL,
+            ended_at timestamptz NULL, state text NOT NULL, created_in_crm int NOT NULL, updated_in_crm int NOT NULL, deleted_in_crm int NOT NULL,
+            created_in_provider int NOT NULL, updated_in_provider int NOT NULL, deleted_in_provider int NOT NULL, linked int NOT NULL,
+            conflicts int NOT NULL, errors int NOT NULL, provider_requests jsonb NULL, warnings jsonb NULL, error text NULL,
+            reverted_at timestamptz NULL, reverted_by text NULL
+            """, ["connection_id, started_at", "tenant_id, started_at"]),
+        new("sync_conflicts", """
+            conflict_id uuid PRIMARY KEY, connection_id uuid NOT NULL, tenant_id uuid NOT NULL, run_id uuid NOT NULL, contact_id uuid NOT NULL,
+            field text NOT NULL, crm_value jsonb NULL, provider_value jsonb NULL, crm_changed_at timestamptz NULL, provider_changed_at timestamptz NULL,
+            policy text NOT NULL, winner text NOT NULL, recorded_at timestamptz NOT NULL, resolved bool NOT NULL, resolution_side text NULL,
+            resolved_at timestamptz NULL, resolved_by text NULL
+            """, ["connection_id, resolved, recorded_at", "tenant_id, resolved"]),
     ],
         EventFilter.StreamPrefix(StreamNames.ConnectionCategory + "-", StreamNames.ConnectionSyncCategory + "-", StreamNames.AccountCategory + "-"),
         (t, logs) => new ConnectionsProjection(t, logs.CreateLogger<ConnectionsProjection>()));
@@ -51,9 +66,15 @@ internal sealed class ConnectionsProjection(ProjectionTables tables, ILogger log
             .DistinctBy(r => r.ConnectionId).ToDictionary(r => r.ConnectionId);
         var changed = new HashSet<Guid>();
         var changedAccounts = new HashSet<Guid>();
+        var runs = (await Rows.LoadAsync<SyncRunRow>(conn, tx, tables["sync_runs"], "run_id", RunIds(batch), ct)).ToDictionary(r => r.RunId);
+        var conflicts = (await Rows.LoadAsync<SyncConflictRow>(conn, tx, tables["sync_conflicts"], "conflict_id", ConflictIds(batch), ct))
+            .ToDictionary(c => c.ConflictId);
+        var changedRuns = new HashSet<Guid>();
+        var changedConflicts = new HashSet<Guid>();
 
         foreach (var e in batch)
         {
+            ApplyActivity(e, runs, conflicts, changedRuns, changedConflicts);
             switch (e)
             {
                 case ConnectionEvent.ConnectionCreated c:
@@ -61,7 +82,11 @@ internal sealed class ConnectionsProjection(ProjectionTables tables, ILogger log
                     changed.Add(c.ConnectionId);
                     break;
                 case ConnectionEvent c when rows.TryGetValue(c.ConnectionId, out var row):
-                    rows[c.ConnectionId] = row.With(Connection.Evolve(row.ToState(), c)) with { UpdatedAt = c.At };
+                    rows[c.ConnectionId] = row.With(Connection.Evolve(row.ToState(), c)) with
+                    {
+                        UpdatedAt = c.At,
+                        OpenConflicts = c is ConnectionEvent.ConnectionConflictResolved ? Math.Max(0, row.OpenConflicts - 1) : row.OpenConflicts,
+                    };
                     changed.Add(c.ConnectionId);
                     break;
                 case SyncEvent s when rows.TryGetValue(s.ConnectionId, out var row):
@@ -82,6 +107,62 @@ internal sealed class ConnectionsProjection(ProjectionTables tables, ILogger log
         }
         await Rows.UpsertAsync(conn, tx, tables["connection_accounts"], "account_id", [.. changedAccounts.Select(id => accounts[id])], ct);
         await Rows.UpsertAsync(conn, tx, tables["connections"], "connection_id", [.. changed.Select(id => rows[id])], ct);
+        await Rows.UpsertAsync(conn, tx, tables["sync_runs"], "run_id", [.. changedRuns.Select(id => runs[id])], ct);
+        await Rows.UpsertAsync(conn, tx, tables["sync_conflicts"], "conflict_id", [.. changedConflicts.Select(id => conflicts[id])], ct);
+    }
+
+    private static HashSet<Guid> RunIds(List<object> batch) => [.. batch.Select(e => e switch
+    {
+        SyncEvent.SyncRunStarted s => s.RunId,
+        SyncEvent.SyncRunCompleted c => c.RunId,
+        SyncEvent.SyncRunFailed f => f.RunId,
+        ConnectionEvent.ConnectionRunReverted r => r.RunId,
+        _ => Guid.Empty,
+    }).Where(id => id != Guid.Empty)];
+
+    private static HashSet<Guid> ConflictIds(List<object> batch) => [.. batch.Select(e => e switch
+    {
+        SyncEvent.ConflictRecorded c => c.ConflictId,
+        SyncEvent.ConflictResolved r => r.ConflictId,
+        ConnectionEvent.ConnectionConflictResolved r => r.ConflictId,
+        _ => Guid.Empty,
+    }).Where(id => id != Guid.Empty)];
+
+    /// <summary><c>rm.sync_runs</c> and <c>rm.sync_conflicts</c>: runs from the sync stream, reverts and resolutions from the control plane.</summary>
+    private static void ApplyActivity(object e, Dictionary<Guid, SyncRunRow> runs, Dictionary<Guid, SyncConflictRow> conflicts,
+        HashSet<Guid> changedRuns, HashSet<Guid> changedConflicts)
+    {
+        switch (e)
+        {
+            case SyncEvent.SyncRunStarted s:
+                runs[s.RunId] = runs.TryGetValue(s.RunId, out var existing) ? existing : SyncRunRow.Started(s);
+                changedRuns.Add(s.RunId);
+                break;
+            case SyncEvent.SyncRunCompleted c when runs.TryGetValue(c.RunId, out var run):
+                runs[c.RunId] = run.Ended(c.Counts, c.Warnings, null, c.At);
+                changedRuns.Add(c.RunId);
+                break;
+            case SyncEvent.SyncRunFailed f when runs.TryGetValue(f.RunId, out var run):
+                runs[f.RunId] = run.Ended(f.Counts, [], f.Error, f.At);
+                changedRuns.Add(f.RunId);
+                break;
+            case ConnectionEvent.ConnectionRunReverted r when runs.TryGetValue(r.RunId, out var run):
+                runs[r.RunId] = run with { State = SyncRunRow.Reverted, RevertedAt = r.At, RevertedBy = r.Actor.Id };
+                changedRuns.Add(r.RunId);
+                break;
+            case SyncEvent.ConflictRecorded c:
+                conflicts[c.ConflictId] = SyncConflictRow.Recorded(c);
+                changedConflicts.Add(c.ConflictId);
+                break;
+            case SyncEvent.ConflictResolved r when conflicts.TryGetValue(r.ConflictId, out var conflict) && !conflict.Resolved:
+                conflicts[r.ConflictId] = conflict with { Resolved = true, ResolutionSide = WireNames<SyncSide>.ToName(r.Applied), ResolvedAt = r.At, ResolvedBy = r.Actor.Id };
+                changedConflicts.Add(r.ConflictId);
+                break;
+            case ConnectionEvent.ConnectionConflictResolved r when conflicts.TryGetValue(r.ConflictId, out var conflict) && !conflict.Resolved:
+                conflicts[r.ConflictId] = conflict with { Resolved = true, ResolutionSide = WireNames<SyncSide>.ToName(r.Applied), ResolvedAt = r.At, ResolvedBy = r.Actor.Id };
+                changedConflicts.Add(r.ConflictId);
+                break;
+        }
     }
 
     private static AccountRow Apply(AccountRow? row, AccountEvent e) => e switch

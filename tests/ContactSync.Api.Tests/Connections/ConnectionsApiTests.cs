@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using ContactSync.Api.Tests.Support;
 using ContactSync.Domain.Common;
@@ -443,6 +444,73 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
         Assert.True(patch.GetProperty("responses").TryGetProperty("422", out _));
         Assert.True(patch.GetProperty("responses").TryGetProperty("412", out _));
         Assert.True(paths.GetProperty("/api/connections/{id}/start").GetProperty("post").GetProperty("responses").TryGetProperty("202", out _));
+    }
+
+    [Fact]
+    public async Task The_dashboard_shows_runs_errors_and_conflicts_and_a_run_is_reverted_once_it_ended_and_only_once()
+    {
+        var s = await SetupAsync();
+        var id = (await CreatedAsync(s.User.Client, ListBody(s))).GetProperty("id").GetGuid();
+        var (run, failed, conflict) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        var now = DateTimeOffset.UtcNow;
+        var t = s.Tenant.TenantId;
+        var counts = new RunCounts(2, 1, 0, 3, 0, 0, 5, 1, 0, new Dictionary<string, int> { ["changes"] = 1 });
+        var position = await support.AppendAsync(StreamNames.ConnectionSync(id), ExpectedRevision.NoStream,
+            new SyncEvent.SyncRunStarted(t, id, failed, RunKind.Pull, now.AddMinutes(-2)),
+            new SyncEvent.SyncRunFailed(t, id, failed, RunCounts.Zero with { Errors = 1 }, "Google kept answering 503.", now.AddMinutes(-1)),
+            new SyncEvent.SyncRunStarted(t, id, run, RunKind.SyncNow, now),
+            new SyncEvent.ConflictRecorded(t, id, run, conflict, Guid.NewGuid(), "jobTitle", JsonSerializer.SerializeToElement("CTO"),
+                JsonSerializer.SerializeToElement("CEO"), now, now, ConflictPolicy.LastWriterWins, SyncSide.Crm, now));
+        var url = $"/api/connections/{id}";
+        var d = await TestApi.ReadAsync(await s.User.Client.GetAsync($"{url}/dashboard?minPosition={position.Commit}.{position.Prepare}"), HttpStatusCode.OK);
+        Assert.Equal(["ready", "running", "failed"], [d.GetProperty("state").GetString()!, .. d.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("state").GetString()!)]);
+        Assert.Equal("Google kept answering 503.", Assert.Single(d.GetProperty("errors").EnumerateArray()).GetProperty("error").GetString());
+        var shown = Assert.Single(d.GetProperty("conflicts").EnumerateArray());
+        Assert.Equal(["jobTitle", "CTO", "CEO", "crm"], [shown.GetProperty("field").GetString()!, shown.GetProperty("crmValue").GetString()!,
+            shown.GetProperty("providerValue").GetString()!, shown.GetProperty("winner").GetString()!]);
+
+        // Not the business of another user; an admin sees it.
+        var other = await support.NewUserAsync(s.Tenant);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Client.GetAsync($"{url}/dashboard")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Client.PostAsync($"{url}/runs/{failed}/revert", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await s.Tenant.Admin.GetAsync($"{url}/dashboard")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await s.User.Client.GetAsync($"/api/connections/{Guid.NewGuid()}/dashboard")).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await s.User.Client.GetAsync($"{url}/conflicts?state=some")).StatusCode);
+
+        // A conflict whose contact is gone changes nothing.
+        var apply = await s.User.Client.PostAsJsonAsync($"{url}/conflicts/{conflict}/apply", new { side = "provider" });
+        Assert.Equal(HttpStatusCode.NotFound, apply.StatusCode);
+
+        var p = await TestApi.ProblemAsync(await s.User.Client.PostAsync($"{url}/runs/{run}/revert", null), HttpStatusCode.Conflict);
+        Assert.Equal("connection.run-running", p.GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await s.User.Client.PostAsync($"{url}/runs/{Guid.NewGuid()}/revert", null)).StatusCode);
+        position = await support.AppendAsync(StreamNames.ConnectionSync(id), ExpectedRevision.Exact(3),
+            new SyncEvent.SyncRunCompleted(t, id, run, counts, [], now.AddSeconds(2)));
+        await ReadAtAsync(s.User.Client, id, position);
+        var reverted = await TestApi.ReadAsync(await s.User.Client.PostAsync($"{url}/runs/{run}/revert", null), HttpStatusCode.Accepted);
+        Assert.Equal([0, 0, 0], new[] { "deleted", "updated", "restored" }.Select(k => reverted.GetProperty(k).GetInt32()));
+        p = await TestApi.ProblemAsync(await s.User.Client.PostAsync($"{url}/runs/{run}/revert", null), HttpStatusCode.Conflict);
+        Assert.Equal("connection.run-reverted", p.GetProperty("code").GetString());
+        Assert.Equal("ConnectionRunReverted.v1", (await support.EventsAsync(StreamNames.Connection(id)))[^1].Type);
+
+        d = await TestApi.ReadAsync(await s.User.Client.GetAsync($"{url}/dashboard"), HttpStatusCode.OK);
+        var latest = d.GetProperty("runs")[0];
+        Assert.Equal(["reverted", "sync-now"], [latest.GetProperty("state").GetString()!, latest.GetProperty("kind").GetString()!]);
+        Assert.Equal("""{"crm":2,"provider":3}""", latest.GetProperty("created").GetRawText());
+        Assert.Equal("""{"crm":2,"provider":3}""", d.GetProperty("recent").GetProperty("added").GetRawText());
+        Assert.Equal("""{"crm":1,"provider":0}""", d.GetProperty("recent").GetProperty("updated").GetRawText());
+
+        var totals = (await TestApi.ReadAsync(await s.User.Client.GetAsync("/api/dashboard"), HttpStatusCode.OK)).GetProperty("connections");
+        Assert.Equal(1, totals.GetProperty("total").GetInt32());
+        Assert.Equal(1, totals.GetProperty("byState").GetProperty("ready").GetInt32());
+        Assert.Equal(1, totals.GetProperty("openConflicts").GetInt32());
+        Assert.Equal([2, 1, 1], new[] { "runs", "failedRuns", "errors" }.Select(k => totals.GetProperty("recent").GetProperty(k).GetInt32()));
+
+        // A disconnected connection refuses repairs before anything is changed.
+        Assert.Equal(HttpStatusCode.NoContent, (await s.User.Client.DeleteAsync(url)).StatusCode);
+        p = await TestApi.ProblemAsync(await s.User.Client.PostAsync($"{url}/runs/{failed}/revert", null), HttpStatusCode.Conflict);
+        Assert.Equal("connection.disconnected", p.GetProperty("code").GetString());
+        Assert.Equal("ConnectionDisconnected.v1", (await support.EventsAsync(StreamNames.Connection(id)))[^1].Type);
     }
 
     private static async Task<JsonElement> ReadAtAsync(HttpClient client, Guid id, EventStore.Position position) =>

@@ -1,6 +1,7 @@
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Connections;
 using ContactSync.Domain.Contacts;
+using ContactSync.Domain.Sync;
 using ContactSync.Domain.Tests.Support;
 using static ContactSync.Domain.Connections.ConnectionCommand;
 using static ContactSync.Domain.Connections.ConnectionEvent;
@@ -285,4 +286,25 @@ public sealed class ConnectionDeciderTests
     [Fact]
     public void A_running_connection_shows_idle_until_the_worker_reports_a_run() =>
         Assert.Equal("idle", Connection.Fold([Created, Started]).DisplayState);
+
+    [Fact]
+    public void Applying_a_side_of_a_conflict_is_recorded_once()
+    {
+        var conflict = Guid.CreateVersion7();
+        var contact = Guid.CreateVersion7();
+        var resolved = new ConnectionConflictResolved(tenant, id, conflict, contact, "jobTitle", SyncSide.Provider, actor, at);
+        Specs.Connection().Given(Created, Started).When(new ResolveConflict(conflict, contact, "jobTitle", SyncSide.Provider, actor, at)).Then(resolved);
+        Specs.Connection().Given(Created, Started, resolved).When(new ResolveConflict(conflict, contact, "jobTitle", SyncSide.Crm, actor, at))
+            .Throws("connection.conflict-resolved");
+    }
+
+    [Fact]
+    public void A_run_is_reverted_once()
+    {
+        var run = Guid.CreateVersion7();
+        var reverted = new ConnectionRunReverted(tenant, id, run, 3, 1, 0, actor, at);
+        Specs.Connection().Given(Created, Started).When(new RevertRun(run, 3, 1, 0, actor, at)).Then(reverted);
+        Specs.Connection().Given(Created, Started, reverted).When(new RevertRun(run, 0, 0, 0, actor, at)).Throws("connection.run-reverted");
+        Specs.Connection().Given(Created, Started, Disconnected).When(new RevertRun(Guid.CreateVersion7(), 0, 0, 0, actor, at)).Throws("connection.disconnected");
+    }
 }

@@ -83,6 +83,8 @@ public static class SampleEvents
             new ConnectionEvent.ConnectionReauthRequired(tenant, id, f.Lorem.Sentence(), actor, at),
             new ConnectionEvent.ConnectionReauthCleared(tenant, id, actor, at),
             new ConnectionEvent.ConnectionFailed(tenant, id, f.Lorem.Sentence(), actor, at),
+            new ConnectionEvent.ConnectionConflictResolved(tenant, id, f.Random.Guid(), f.Random.Guid(), "jobTitle", f.PickRandom<SyncSide>(), actor, at),
+            new ConnectionEvent.ConnectionRunReverted(tenant, id, run, f.Random.Int(0, 9), f.Random.Int(0, 9), f.Random.Int(0, 9), actor, at),
             new SyncEvent.SyncRunStarted(tenant, id, run, f.PickRandom<RunKind>(), at, f.Random.Bool() ? f.Random.Long(0, 99) : null),
             new SyncEvent.SyncRunProgressed(tenant, id, run, f.PickRandom("planning", "pushing", "importing", "pulling"), f.Random.Int(0, 100), f.Random.Int(100, 200), at),
             new SyncEvent.SyncRunCompleted(tenant, id, run, counts, f.Random.Bool() ? [f.Lorem.Sentence()] : [], at),

@@ -204,6 +204,82 @@ public sealed class ConnectionsProjectionTests(PostgresFixture fixture)
         Assert.Equal(before, await AssertStateAsync(scope, id, "needs-reauth"));
     }
 
+    [Fact]
+    public async Task Runs_and_conflicts_have_rows_of_their_own_with_reverts_and_resolutions_from_the_control_plane_and_a_rebuild_gives_the_same()
+    {
+        await using var scope = await ProjectorScope.CreateAsync(fixture);
+        await scope.StartProjectorAsync();
+        var id = Guid.CreateVersion7();
+        var (run, failed, open) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        var (conflict, other) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var contact = Guid.CreateVersion7();
+        var counts = new RunCounts(3, 1, 0, 2, 0, 1, 5, 2, 1, new Dictionary<string, int> { ["changes"] = 2, ["create"] = 1 });
+        await AppendAsync(scope, StreamNames.Connection(id), Created(id), new ConnectionStarted(tenant, id, actor, at));
+        await AppendAsync(scope, StreamNames.ConnectionSync(id), new SyncRunStarted(tenant, id, run, RunKind.FirstSync, at),
+            new ConflictRecorded(tenant, id, run, conflict, contact, "jobTitle", JsonSerializer.SerializeToElement("CTO"),
+                JsonSerializer.SerializeToElement("CEO"), at, at.AddSeconds(1), ConflictPolicy.LastWriterWins, SyncSide.Provider, at),
+            new ConflictRecorded(tenant, id, run, other, contact, "company", JsonSerializer.SerializeToElement<string?>(null),
+                JsonSerializer.SerializeToElement("Globex"), null, at, ConflictPolicy.CrmWins, SyncSide.Crm, at),
+            new SyncRunCompleted(tenant, id, run, counts, ["The provider's contact limit was reached."], at.AddSeconds(5)),
+            new SyncRunStarted(tenant, id, failed, RunKind.Pull, at.AddMinutes(1)),
+            new SyncRunFailed(tenant, id, failed, RunCounts.Zero, "Google answered 500 for too long.", at.AddMinutes(2)),
+            new SyncRunStarted(tenant, id, open, RunKind.SyncNow, at.AddMinutes(3)));
+        await AppendAsync(scope, StreamNames.Connection(id),
+            new ConnectionConflictResolved(tenant, id, conflict, contact, "jobTitle", SyncSide.Crm, actor, at.AddMinutes(4)),
+            new ConnectionRunReverted(tenant, id, run, 3, 1, 0, actor, at.AddMinutes(5)));
+        await AssertStateAsync(scope, id, "syncing");
+
+        const string runs = """
+            SELECT run_id, kind, state, created_in_crm, created_in_provider, deleted_in_provider, conflicts, errors, provider_requests->>'changes',
+                   warnings->>0, error, ended_at IS NULL, reverted_by
+              FROM rm.sync_runs WHERE connection_id = $1 ORDER BY started_at
+            """;
+        var rows = await scope.RowsAsync(runs, id);
+        Assert.Equal(3, rows.Count);
+        Assert.Equal([run, "first-sync", "reverted", 3, 2, 1, 2, 1, "2", "The provider's contact limit was reached.", null, false, actor.Id], rows[0]);
+        Assert.Equal([failed, "pull", "failed"], rows[1][..3]);
+        Assert.Equal("Google answered 500 for too long.", rows[1][10]);
+        Assert.Equal([open, "sync-now", "running"], rows[2][..3]);
+        Assert.Equal(true, rows[2][11]);
+
+        const string conflicts = """
+            SELECT conflict_id, field, crm_value::text, provider_value::text, policy, winner, resolved, resolution_side, resolved_by
+              FROM rm.sync_conflicts WHERE connection_id = $1 ORDER BY field
+            """;
+        var found = await scope.RowsAsync(conflicts, id);
+        Assert.Equal([other, "company", null, "\"Globex\"", "crm-wins", "crm", false, null, null], found[0]);
+        Assert.Equal([conflict, "jobTitle", "\"CTO\"", "\"CEO\"", "last-writer-wins", "provider", true, "crm", actor.Id], found[1]);
+        Assert.Equal(1, await scope.ScalarAsync<int>("SELECT open_conflicts FROM rm.connections WHERE connection_id = $1", id));
+
+        var checksum = await ProjectionRequests.ChecksumAsync(scope.DataSource, "connections");
+        Assert.True(await ProjectionRequests.RequestRebuildAsync(scope.DataSource, "connections"));
+        await Eventually.HoldsAsync(async () => await scope.ScalarAsync<int>(
+            "SELECT active_version FROM rm.projections WHERE name = 'connections' AND state = 'live'") == 2, "connections v2 is live");
+        Assert.Equal(checksum, await ProjectionRequests.ChecksumAsync(scope.DataSource, "connections"));
+        Assert.Equal(rows, await scope.RowsAsync(runs, id));
+    }
+
+    [Fact]
+    public async Task The_run_and_conflict_tables_added_to_a_database_of_an_earlier_release_are_filled_by_a_rebuild()
+    {
+        await using var scope = await ProjectorScope.CreateAsync(fixture);
+        var id = Guid.CreateVersion7();
+        var run = Guid.CreateVersion7();
+        await AppendAsync(scope, StreamNames.Connection(id), Created(id), new ConnectionStarted(tenant, id, actor, at));
+        await AppendAsync(scope, StreamNames.ConnectionSync(id), new SyncRunStarted(tenant, id, run, RunKind.FirstSync, at),
+            new SyncRunCompleted(tenant, id, run, RunCounts.Zero, [], at.AddSeconds(1)));
+        var earlier = await scope.StartProjectorAsync();
+        await AssertStateAsync(scope, id, "idle");
+        await earlier.StopAsync();
+        // The database as the release before these tables left it.
+        await scope.ScalarAsync<int>("DROP TABLE rm.sync_runs_v1 CASCADE; DROP TABLE rm.sync_conflicts_v1 CASCADE");
+
+        await scope.StartProjectorAsync();
+        await Eventually.HoldsAsync(async () => await scope.ScalarAsync<int>(
+            "SELECT active_version FROM rm.projections WHERE name = 'connections' AND state = 'live'") == 2, "connections v2 is live");
+        Assert.Equal("completed", await scope.ScalarAsync<string>("SELECT state FROM rm.sync_runs WHERE run_id = $1", run));
+    }
+
     private ConnectionCreated Created(Guid id) => new(tenant, id, user, account, "google", ConnectionScope.Owned, null,
         new GroupRef(null, "ContactSync"), ConnectionSettings.Default, actor, at);
 
