@@ -67,6 +67,9 @@ public sealed class GoogleFaultToleranceTests(GoogleAdapterFixture sandbox) : IC
         // One wait of the server's second, not the 10 ms back-off the adapter would pick on its own.
         Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(950), $"waited only {watch.Elapsed}");
         Assert.Equal(TimeSpan.FromSeconds(1), error.RetryAfter);
+        // Both attempts reached the wire and were throttled: the session's traffic says so, below the retries.
+        Assert.Equal(2, account.Provider.Traffic.Throttled);
+        Assert.True(account.Provider.Traffic.Requests >= 2);
     }
 
     [Fact]
