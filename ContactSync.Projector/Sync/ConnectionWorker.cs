@@ -22,18 +22,42 @@ internal sealed class ConnectionWorker(
     private readonly object _gate = new();
     private TaskCompletionSource<RunKind> _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Position? _crmChangedAt;
+    private HashSet<Guid>? _changedContacts;
+    private bool _wholeScope = true;
 
     public Guid ConnectionId => connectionId;
 
     /// <summary>Asks for a run soon; several wakes before it starts are one run. A wake for a CRM change carries the
     /// change's log position, which the run's read of the CRM side waits for (the read model may not show it yet).</summary>
-    public void Wake(RunKind kind, Position? crmChangedAt = null)
+    /// <param name="contactId">The CRM contact that changed, when the wake is for one: a push run then reads only the
+    /// contacts that changed since the last run; any other wake reads the whole scope.</param>
+    public void Wake(RunKind kind, Position? crmChangedAt = null, Guid? contactId = null)
     {
         lock (_gate)
         {
             if (crmChangedAt is { } at && (_crmChangedAt is null || at > _crmChangedAt)) _crmChangedAt = at;
+            if (contactId is { } id) (_changedContacts ??= []).Add(id);
+            else _wholeScope = true;
             _wake.TrySetResult(kind);
         }
+    }
+
+    /// <summary>The contacts a push run reads, or null for the whole scope (a first sync, a poll, sync now, any wake
+    /// that is not one contact's change, or a run before that failed).</summary>
+    private HashSet<Guid>? TakeChangedContacts(RunKind kind, SyncState state)
+    {
+        lock (_gate)
+        {
+            var changed = _wholeScope || kind != RunKind.Push || !state.FirstSyncDone ? null : _changedContacts;
+            _changedContacts = null;
+            _wholeScope = false;
+            return changed;
+        }
+    }
+
+    private void WantWholeScope()
+    {
+        lock (_gate) _wholeScope = true;
     }
 
     private Position? TakeCrmChange()
@@ -77,11 +101,17 @@ internal sealed class ConnectionWorker(
                     filter = list.Filter;
                 }
                 if (TakeCrmChange() is { } changedAt) await scope.WaitForAsync(changedAt, ct);
-                var crm = await scope.LoadAsync(connection, ct);
+                var only = TakeChangedContacts(kind, state);
+                var crm = await scope.LoadAsync(connection, ct, only);
                 var run = new SyncRun(store, connection, state, provider, time);
                 try
                 {
-                    state = await run.RunAsync(kind, crm, filter, ct);
+                    state = await run.RunAsync(kind, crm, filter, ct, only, ids => scope.LoadAsync(connection, ct, ids));
+                }
+                catch when (only is not null)
+                {
+                    WantWholeScope();   // the changes of a failed partial run are picked up by reading everything
+                    throw;
                 }
                 catch (Exception e) when (e is not (OperationCanceledException or WrongExpectedVersionException or ReauthRequiredException))
                 {

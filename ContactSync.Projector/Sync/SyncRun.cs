@@ -33,6 +33,7 @@ internal sealed class SyncRun
     private SyncState _state;
     private string _groupId = "";
     private readonly long _throttledAtStart;
+    private IReadOnlySet<Guid>? _only;
 
     public SyncRun(SyncStore store, Connection connection, SyncState state, IContactProvider provider, TimeProvider time)
     {
@@ -49,7 +50,11 @@ internal sealed class SyncRun
     private DateTimeOffset Now => _time.GetUtcNow();
     private Func<ContactFields, ContactFields> Retainable => _provider.Capabilities.Retainable;
 
-    public async Task<SyncState> RunAsync(RunKind requested, IReadOnlyDictionary<Guid, Contact> crm, ListFilter? listFilter, CancellationToken ct)
+    /// <param name="crm">The CRM contacts in scope, or, with <paramref name="only"/>, those of them in scope.</param>
+    /// <param name="only">A partial run: the contacts that changed since the last run. Contacts the provider's changes
+    /// concern are then read too (<paramref name="load"/>), and only these can be found out of scope.</param>
+    public async Task<SyncState> RunAsync(RunKind requested, IReadOnlyDictionary<Guid, Contact> crm, ListFilter? listFilter, CancellationToken ct,
+        IReadOnlySet<Guid>? only = null, Func<IReadOnlyCollection<Guid>, Task<Dictionary<Guid, Contact>>>? load = null)
     {
         _groupId = _connection.Group.Id ?? throw new InvalidOperationException("The group is bound before a run.");
         var kind = _state.FirstSyncDone ? requested : RunKind.FirstSync;
@@ -59,6 +64,8 @@ internal sealed class SyncRun
         var (upserts, removals, cursor, full) = await ReadChangesAsync(kind == RunKind.FirstSync ? null : _state.Cursor, ct);
         if (full && kind != RunKind.FirstSync) kind = RunKind.Resync;
         await RecordAsync(upserts, removals, ct);
+        if (only is not null && load is not null) crm = await WithContactsOfAsync(crm, upserts, load);
+        _only = only;
 
         await Progress("linking", 0, upserts.Count, ct);
         var updates = new List<(Guid ContactId, ContactFields Merged, ProviderContactUpdate Update)>();
@@ -120,6 +127,19 @@ internal sealed class SyncRun
                 cursor = null;   // rule 11: list everything and diff against the links
             }
         }
+    }
+
+    /// <summary>A partial run's CRM side plus the contacts the provider's changes concern: the linked ones, and those a
+    /// CRM id tag names (read only when in scope).</summary>
+    private async Task<IReadOnlyDictionary<Guid, Contact>> WithContactsOfAsync(IReadOnlyDictionary<Guid, Contact> crm, List<ProviderContact> upserts,
+        Func<IReadOnlyCollection<Guid>, Task<Dictionary<Guid, Contact>>> load)
+    {
+        var missing = upserts.Select(u => _state.ByProviderId.TryGetValue(u.Id, out var linked) ? linked : Guid.TryParse(u.CrmId, out var tagged) ? tagged : Guid.Empty)
+            .Where(id => id != Guid.Empty && !crm.ContainsKey(id)).ToHashSet();
+        if (missing.Count == 0) return crm;
+        var more = await load(missing);
+        foreach (var (id, c) in crm) more[id] = c;
+        return more;
     }
 
     private async Task RecordAsync(List<ProviderContact> upserts, List<ProviderRemoval> removals, CancellationToken ct)
@@ -333,7 +353,8 @@ internal sealed class SyncRun
     /// that may lag or be rebuilding.</summary>
     private async Task TakeOutOfScopeAsync(IReadOnlyDictionary<Guid, Contact> crm, ListFilter? listFilter, CancellationToken ct)
     {
-        foreach (var link in _state.Links.Values.Where(l => !crm.ContainsKey(l.ContactId) && !_touched.Contains(l.ContactId)).ToList())
+        var candidates = _state.Links.Values.Where(l => !crm.ContainsKey(l.ContactId) && !_touched.Contains(l.ContactId) && (_only is null || _only.Contains(l.ContactId)));
+        foreach (var link in candidates.ToList())
         {
             var contact = await _store.LoadContactAsync(link.ContactId, ct);
             var inScope = contact.Exists && !contact.Deleted &&

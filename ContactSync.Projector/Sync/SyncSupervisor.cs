@@ -147,7 +147,7 @@ internal sealed class SyncSupervisor(
             case ContactEvent c:
                 foreach (var r in _running.Values)
                     if (r.Connection.TenantId == c.TenantId && !(c.Actor.Kind == ActorKind.Connection && c.Actor.Id == r.Connection.Id.ToString()))
-                        r.Worker.Wake(RunKind.Push, recorded.Position);
+                        r.Worker.Wake(RunKind.Push, recorded.Position, c.ContactId);
                 break;
             case ListEvent l:
                 foreach (var r in _running.Values.Where(r => r.Connection.ListId == l.ListId)) r.Worker.Wake(RunKind.Push, recorded.Position);
