@@ -49,7 +49,10 @@ internal static class ReadModelSchema
             if (outdated)
                 await ExecuteAsync(conn, tx, $"UPDATE rm.projections SET rebuild_requested_at = now() WHERE name = '{definition.Name}' AND state = 'live' AND rebuild_requested_at IS NULL", ct);
             if (rebuild is { } v) await ExecuteAsync(conn, tx, CreateTablesSql(definition, v, deferIndexes: true, unlogged: true), ct);
-            await ExecuteAsync(conn, tx, string.Join(";\n", definition.Tables.Select(t => t.PointViewSql(active))), ct);
+            // Re-pointing drops the view, which fails the readers that wait on it (an instance starting beside a
+            // serving API): only a view that is missing or behind its table is re-created.
+            foreach (var table in definition.Tables)
+                if (!await ViewIsCurrentAsync(conn, tx, table, active, ct)) await ExecuteAsync(conn, tx, table.PointViewSql(active), ct);
         }
         await ExecuteAsync(conn, tx, ChecksumFunctionsSql(), ct);
         await tx.CommitAsync(ct);
@@ -73,6 +76,20 @@ internal static class ReadModelSchema
               FROM jsonb_array_elements(coalesce(state->'fields'->'phones', '[]')) p) keys
            WHERE k IS NOT NULL $$;
         """;
+
+    /// <summary>Whether <c>rm.{name}</c> selects from the version's table and has all of its columns.</summary>
+    private static async Task<bool> ViewIsCurrentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ReadModelTable table, int version, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT EXISTS (SELECT 1 FROM information_schema.view_table_usage
+                            WHERE view_schema = 'rm' AND view_name = $1 AND table_schema = 'rm' AND table_name = $2)
+               AND (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'rm' AND table_name = $1)
+                 = (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'rm' AND table_name = $2)
+            """, conn, tx);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = table.Name });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{table.Name}_v{version}" });
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
 
     /// <summary>Whether a table of the version exists without some of its <see cref="ReadModelTable.AddedColumns"/>.</summary>
     private static async Task<bool> LacksAddedColumnsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ProjectionDefinition definition, int version, CancellationToken ct)
