@@ -1,3 +1,4 @@
+using ContactSync.Api.Webhooks;
 using ContactSync.Api.Accounts;
 using ContactSync.Api.Audit;
 using ContactSync.Api.Auth;
@@ -37,7 +38,8 @@ public static class ApiApp
         builder.Services.AddSingleton(_ => new ReadModelDb(ReadModelDb.Create(events)));
         builder.Services.AddSingleton<DirectoryReads>().AddSingleton<UserReads>().AddSingleton<ContactReads>()
             .AddSingleton<ListReads>().AddSingleton<ProjectionStatusReads>()
-            .AddSingleton<ConnectionReads>().AddSingleton<ConnectionActivityReads>().AddSingleton<OpsConnectionReads>();
+            .AddSingleton<ConnectionReads>().AddSingleton<ConnectionActivityReads>().AddSingleton<OpsConnectionReads>()
+            .AddSingleton<NotificationInbox>();
 
         var app = builder.Build();
         app.UseApiInfrastructure();
@@ -57,6 +59,7 @@ public static class ApiApp
         app.MapOpsApi();
         app.MapOpsPage();
         app.MapAccountsApi();
+        app.MapWebhooksApi();
         return app;
     }
 }

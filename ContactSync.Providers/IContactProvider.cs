@@ -60,7 +60,23 @@ public interface IContactProvider
     /// <summary>Adds contacts to / removes them from a group without deleting them (Outlook: moves between the
     /// folder and the default Contacts folder).</summary>
     Task<IReadOnlyList<WriteResult>> ModifyGroupMembersAsync(string groupId, IReadOnlyList<string> add, IReadOnlyList<string> remove, CancellationToken ct);
+
+    /// <summary>Asks the provider to POST a change notification to <paramref name="notificationUrl"/> whenever a contact
+    /// of the group changes (Microsoft Graph subscriptions; rule 13), carrying <paramref name="clientState"/>. Null when
+    /// the provider has no such notifications (Google's People API has none): the engine then polls.</summary>
+    Task<ProviderSubscription?> SubscribeAsync(string groupId, Uri notificationUrl, string clientState, DateTimeOffset expiresAt, CancellationToken ct) =>
+        Task.FromResult<ProviderSubscription?>(null);
+
+    /// <summary>Extends a subscription; null when the provider no longer knows it (subscribe again).</summary>
+    Task<ProviderSubscription?> RenewSubscriptionAsync(string subscriptionId, DateTimeOffset expiresAt, CancellationToken ct) =>
+        Task.FromResult<ProviderSubscription?>(null);
+
+    /// <summary>Ends a subscription; ending one that is gone succeeds.</summary>
+    Task UnsubscribeAsync(string subscriptionId, CancellationToken ct) => Task.CompletedTask;
 }
+
+/// <summary>A provider's promise to notify a URL of a group's changes until <see cref="ExpiresAt"/>.</summary>
+public sealed record ProviderSubscription(string Id, DateTimeOffset ExpiresAt);
 
 public enum ProviderKind { Google, Microsoft }
 

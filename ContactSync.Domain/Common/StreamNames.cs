@@ -14,6 +14,7 @@ public static class StreamNames
     public const string AccountCategory = "Account";
     public const string ConnectionCategory = "Connection";
     public const string ConnectionSyncCategory = "ConnectionSync";
+    public const string ConnectionInboxCategory = "ConnectionInbox";
 
     public static string Tenant(Guid id) => For(TenantCategory, id);
 
@@ -31,6 +32,10 @@ public static class StreamNames
 
     /// <summary>A connection's data plane (links, cursors, runs, conflicts), written by its worker alone.</summary>
     public static string ConnectionSync(Guid id) => For(ConnectionSyncCategory, id);
+
+    /// <summary>What providers told a connection from outside (change notifications), written by the webhook; never
+    /// folded, only followed, so it needs no expected version.</summary>
+    public static string ConnectionInbox(Guid id) => For(ConnectionInboxCategory, id);
 
     /// <summary>Splits <c>Contact-0190...</c> into its category and id; false for anything else.</summary>
     public static bool TryParse(string streamName, out string category, out Guid id)

@@ -78,6 +78,9 @@ public static class EventTypeMap
         ("ConflictRecorded.v1", typeof(SyncEvent.ConflictRecorded)),
         ("ConflictResolved.v1", typeof(SyncEvent.ConflictResolved)),
         ("RunReverted.v1", typeof(SyncEvent.RunReverted)),
+        ("NotificationsSubscribed.v1", typeof(SyncEvent.NotificationsSubscribed)),
+        ("NotificationsEnded.v1", typeof(SyncEvent.NotificationsEnded)),
+        ("ProviderChangesNotified.v1", typeof(SyncEvent.ProviderChangesNotified)),
 
         ("AccountConnected.v1", typeof(AccountEvent.AccountConnected)),
         ("AccountGrantRenewed.v1", typeof(AccountEvent.AccountGrantRenewed)),

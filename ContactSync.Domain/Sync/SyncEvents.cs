@@ -15,6 +15,8 @@ public enum RunKind
     /// <summary>Rule 11: the change cursor expired; a full listing is diffed against the links.</summary>
     [JsonStringEnumMemberName("resync")] Resync,
     [JsonStringEnumMemberName("revert")] Revert,
+    /// <summary>A pull woken by the provider's change notification (rule 13).</summary>
+    [JsonStringEnumMemberName("notified")] Notified,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<SyncSide>))]
@@ -102,6 +104,16 @@ public abstract record SyncEvent
         DateTimeOffset? CrmChangedAt, DateTimeOffset? ProviderChangedAt, ConflictPolicy Policy, SyncSide Winner, DateTimeOffset At) : SyncEvent;
 
     public sealed record ConflictResolved(Guid TenantId, Guid ConnectionId, Guid ConflictId, SyncSide Applied, Common.Actor Actor, DateTimeOffset At) : SyncEvent;
+
+    /// <summary>The provider will notify the API of the group's changes until <paramref name="ExpiresAt"/> (rule 13).</summary>
+    public sealed record NotificationsSubscribed(Guid TenantId, Guid ConnectionId, string SubscriptionId, DateTimeOffset ExpiresAt, DateTimeOffset At) : SyncEvent;
+
+    /// <summary>The subscription ended (no public URL any more, or the provider forgot it).</summary>
+    public sealed record NotificationsEnded(Guid TenantId, Guid ConnectionId, string SubscriptionId, DateTimeOffset At) : SyncEvent;
+
+    /// <summary>A provider's change notification reached the webhook (on the connection's inbox stream, not its sync
+    /// stream): a hint to pull now; the changes themselves are read and recorded by the run it wakes.</summary>
+    public sealed record ProviderChangesNotified(Guid TenantId, Guid ConnectionId, string SubscriptionId, int Changes, DateTimeOffset At) : SyncEvent;
 
     /// <summary>A run's CRM changes were undone by new contact events (rule 14).</summary>
     public sealed record RunReverted(Guid TenantId, Guid ConnectionId, Guid RunId, Guid RevertRunId, Common.Actor Actor, DateTimeOffset At) : SyncEvent;

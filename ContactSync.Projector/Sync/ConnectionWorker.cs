@@ -17,8 +17,10 @@ internal delegate Task<IContactProvider> OpenProvider(Guid tenantId, Guid accoun
 /// fail it (rule 12); a refused grant stops it in <c>needs-reauth</c> with the backlog kept (rule 11).
 /// </summary>
 internal sealed class ConnectionWorker(
-    Guid connectionId, SyncStore store, CrmScope scope, OpenProvider open, TimeProvider time, SyncOptions options, ILogger logger)
+    Guid connectionId, SyncStore store, CrmScope scope, OpenProvider open, NotificationClientState clientState, TimeProvider time, SyncOptions options,
+    ILogger logger)
 {
+    private readonly NotificationUpkeep _notifications = new(connectionId, store, clientState, time, options, logger);
     private readonly object _gate = new();
     private TaskCompletionSource<RunKind> _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Position? _crmChangedAt;
@@ -88,6 +90,7 @@ internal sealed class ConnectionWorker(
                 state = await store.CatchUpAsync(connectionId, state, ct);
                 var provider = await open(connection.TenantId, connection.AccountId, ct);
                 connection = await BindGroupAsync(connection, provider, ct);
+                state = await _notifications.KeepAsync(connection, provider, state, ct);
                 ListFilter? filter = null;
                 if (connection.Scope == ConnectionScope.List)
                 {

@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(LogLevel.Error, "Sync supervisor failed; restarting")]
     public static partial void SupervisorFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(LogLevel.Information, "Connection {ConnectionId} gets change notifications until {ExpiresAt}")]
+    public static partial void NotificationsSubscribed(ILogger logger, Guid connectionId, DateTimeOffset expiresAt);
+
+    [LoggerMessage(LogLevel.Warning, "Change notifications for connection {ConnectionId} could not be set up; it polls, and tries again in {Retry}")]
+    public static partial void NotificationsFailed(ILogger logger, Guid connectionId, TimeSpan retry, Exception exception);
 }

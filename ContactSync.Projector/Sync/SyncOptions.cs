@@ -27,4 +27,18 @@ public sealed class SyncOptions
 
     /// <summary>Overrides every connection's poll interval (tests and demos); null uses the connection's setting.</summary>
     public TimeSpan? PollOverride { get; set; }
+
+    /// <summary>The API's public address (<c>ContactSync:PublicUrl</c>, bound by <see cref="SyncHosting"/>): when set,
+    /// Outlook connections subscribe to change notifications at <c>{PublicUrl}/api/webhooks/microsoft</c> (rule 13);
+    /// when not, they poll.</summary>
+    public Uri? PublicUrl { get; set; }
+
+    /// <summary>How long a change-notification subscription is asked for (Outlook contacts allow at most 4,230
+    /// minutes); it is renewed when half of it is left.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "2.22:30:00")]
+    public TimeSpan NotificationLifetime { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>Wait before trying again to subscribe after a failure (the connection polls meanwhile).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan NotificationRetry { get; set; } = TimeSpan.FromMinutes(1);
 }

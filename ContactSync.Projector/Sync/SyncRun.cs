@@ -299,7 +299,7 @@ internal sealed class SyncRun
         var unlinked = plan.ToCreateInProvider.Where(id => !_state.Links.ContainsKey(id) && !_touched.Contains(id)).Select(id => crm[id]).ToList();
         if (unlinked.Count == 0) return;
         // A create announced by a run that died before its answer is looked up by its CRM id tag first (rule 8).
-        var pending = unlinked.Where(c => _state.PendingCreates.Contains(c.Id)).ToList();
+        var pending = unlinked.Where(c => _state.PendingCreates.ContainsKey(c.Id)).ToList();
         foreach (var c in pending)
         {
             if (await _provider.FindByCrmIdAsync(_groupId, c.Id.ToString(), ct) is not { } found) continue;

@@ -8,6 +8,7 @@ using ContactSync.Domain.Serialization;
 using ContactSync.Domain.Sync;
 using ContactSync.EventStore;
 using ContactSync.EventStore.Subscriptions;
+using ContactSync.Providers.Accounts;
 using Microsoft.Extensions.Options;
 
 namespace ContactSync.Projector.Sync;
@@ -16,15 +17,16 @@ namespace ContactSync.Projector.Sync;
 /// Runs the sync workers of this Projector instance. It follows the log with ONE <c>$all</c> subscription: connection
 /// and account events keep its map of connections (which should run, whose grant needs re-auth), and each CRM change
 /// wakes only the workers of its tenant (a list change only the list's connections; a change a connection made
-/// itself never wakes that connection). Each connection it can lock gets a worker; one it no longer should run, or
+/// itself never wakes that connection); a provider's change notification (the connection's inbox) wakes its worker. Each connection it can lock gets a worker; one it no longer should run, or
 /// whose lock it lost, is stopped.
 /// </summary>
 internal sealed class SyncSupervisor(
-    IEventStore store, SyncLocks locks, SyncStore syncStore, CrmScope scope, OpenProvider open, TimeProvider time,
+    IEventStore store, SyncLocks locks, SyncStore syncStore, CrmScope scope, OpenProvider open, NotificationClientState clientState, TimeProvider time,
     IOptions<SyncOptions> options, ILoggerFactory loggers) : BackgroundService
 {
     private static readonly EventFilter Followed = EventFilter.StreamPrefix(
-        StreamNames.ConnectionCategory + "-", StreamNames.AccountCategory + "-", StreamNames.ContactCategory + "-", StreamNames.ListCategory + "-");
+        StreamNames.ConnectionCategory + "-", StreamNames.AccountCategory + "-", StreamNames.ContactCategory + "-", StreamNames.ListCategory + "-",
+        StreamNames.ConnectionInboxCategory + "-");
     private static readonly EventFilter ControlOnly = EventFilter.StreamPrefix(StreamNames.ConnectionCategory + "-", StreamNames.AccountCategory + "-");
 
     private readonly ILogger _logger = loggers.CreateLogger<SyncSupervisor>();
@@ -141,6 +143,9 @@ internal sealed class SyncSupervisor(
             case ConnectionEvent c:
                 Wake(c.ConnectionId, RunKind.Pull);
                 break;
+            case SyncEvent.ProviderChangesNotified n:
+                Wake(n.ConnectionId, RunKind.Notified);
+                break;
             case AccountEvent.AccountGrantRenewed a:
                 _ = ClearReauthAsync(a.AccountId);
                 break;
@@ -186,7 +191,7 @@ internal sealed class SyncSupervisor(
         foreach (var connection in _connections.Values.Where(c => ShouldRun(c) && !_running.ContainsKey(c.Id)).ToList())
         {
             if (!await locks.TryAcquireAsync(connection.Id, ct)) continue;
-            var worker = new ConnectionWorker(connection.Id, syncStore, scope, open, time, options.Value, loggers.CreateLogger<ConnectionWorker>());
+            var worker = new ConnectionWorker(connection.Id, syncStore, scope, open, clientState, time, options.Value, loggers.CreateLogger<ConnectionWorker>());
             var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             _running[connection.Id] = new Running(worker, Task.Run(() => worker.RunAsync(cts.Token), CancellationToken.None), cts, connection);
             Log.WorkerStarted(_logger, connection.Id);

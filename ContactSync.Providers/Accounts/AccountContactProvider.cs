@@ -36,6 +36,18 @@ internal sealed class AccountContactProvider(IContactProvider inner, Func<Reauth
     public Task<IReadOnlyList<WriteResult>> ModifyGroupMembersAsync(string groupId, IReadOnlyList<string> add, IReadOnlyList<string> remove, CancellationToken ct) =>
         Guard(() => inner.ModifyGroupMembersAsync(groupId, add, remove, ct));
 
+    public Task<ProviderSubscription?> SubscribeAsync(string groupId, Uri notificationUrl, string clientState, DateTimeOffset expiresAt, CancellationToken ct) =>
+        Guard(() => inner.SubscribeAsync(groupId, notificationUrl, clientState, expiresAt, ct));
+
+    public Task<ProviderSubscription?> RenewSubscriptionAsync(string subscriptionId, DateTimeOffset expiresAt, CancellationToken ct) =>
+        Guard(() => inner.RenewSubscriptionAsync(subscriptionId, expiresAt, ct));
+
+    public Task UnsubscribeAsync(string subscriptionId, CancellationToken ct) => Guard(async () =>
+    {
+        await inner.UnsubscribeAsync(subscriptionId, ct);
+        return true;
+    });
+
     private async Task<T> Guard<T>(Func<Task<T>> call)
     {
         try

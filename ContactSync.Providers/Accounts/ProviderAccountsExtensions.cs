@@ -37,6 +37,7 @@ public static class ProviderAccountsExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GrantProtector>();
+        services.AddSingleton<NotificationClientState>();
         services.AddSingleton(sp => new GoogleOAuth(sp.GetRequiredService<IOptions<GoogleProviderOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<GoogleOAuth>()));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MicrosoftProviderOptions>>().Value);

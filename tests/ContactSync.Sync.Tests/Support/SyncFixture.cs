@@ -25,14 +25,18 @@ namespace ContactSync.Sync.Tests.Support;
 /// The system as it runs: PostgreSQL, the provider sandbox, the Projector (projections and sync workers) and the
 /// API, each a real host on a free port. A test acts as a CRM user through the REST API and as the same person at
 /// the provider through the provider's own client library (its own OAuth client, like Google Contacts in a browser).
+/// The API's address is the public URL, so Outlook connections get change notifications from the sandbox.
 /// </summary>
-public sealed class SyncFixture : IAsyncLifetime
+public class SyncFixture : IAsyncLifetime
 {
     private readonly PostgresFixture _postgres = new();
     private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false };
     private readonly List<WebApplication> _apps = [];
     private readonly string _grantKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private WebApplication? _projector;
+
+    /// <summary>Every connection's poll interval here: short, so tests of other things need not wait for a poll.</summary>
+    protected virtual string PollOverride => "00:00:02";
 
     public string OperatorKey { get; } = "operator-" + Guid.NewGuid().ToString("N");
     public string ConnectionString { get; private set; } = "";
@@ -47,12 +51,12 @@ public sealed class SyncFixture : IAsyncLifetime
         var (sandbox, address) = await SandboxApp.StartOnFreePortAsync();
         _apps.Add(sandbox);
         SandboxAddress = address;
-        await StartProjectorAsync();
         ApiAddress = await StartAsync(ApiApp.Build([], b => Configure(b, new()
         {
             ["ContactSync:OperatorKey"] = OperatorKey,
             ["ContactSync:Api:ProjectionWaitMs"] = "3000",
         })));
+        await StartProjectorAsync();
         await Eventually.TrueAsync(async () => (await Anonymous.GetAsync("/health")).IsSuccessStatusCode, "the API to be healthy");
     }
 
@@ -66,7 +70,8 @@ public sealed class SyncFixture : IAsyncLifetime
             ["ContactSync:Sync:ScanInterval"] = "00:00:00.200",
             ["ContactSync:Sync:Backoff"] = "00:00:00.100",
             ["ContactSync:Sync:MaxBackoff"] = "00:00:02",
-            ["ContactSync:Sync:PollOverride"] = "00:00:02",
+            ["ContactSync:Sync:PollOverride"] = PollOverride,
+            ["ContactSync:PublicUrl"] = ApiAddress.ToString(),
         }));
         await StartAsync(_projector);
     }
@@ -89,7 +94,8 @@ public sealed class SyncFixture : IAsyncLifetime
         ["ContactSync__GrantKeys__Keys__k1"] = _grantKey,
         ["ContactSync__Sync__ScanInterval"] = "00:00:00.200",
         ["ContactSync__Sync__Backoff"] = "00:00:00.100",
-        ["ContactSync__Sync__PollOverride"] = "00:00:02",
+        ["ContactSync__Sync__PollOverride"] = PollOverride,
+        ["ContactSync__PublicUrl"] = ApiAddress.ToString(),
         ["ContactSync__Projector__StandbyRetry"] = "00:00:00.200",
         ["Logging__LogLevel__Default"] = "Warning",
         ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
@@ -159,6 +165,20 @@ public sealed class SyncFixture : IAsyncLifetime
         GraphBaseUri = new Uri(SandboxAddress, "v1.0"), AuthorityUri = SandboxAddress,
     };
 
+    /// <summary>The client state the system issues for a connection, made as the Api and the Projector make it.</summary>
+    public string ClientStateFor(Guid connectionId) => new ContactSync.Providers.Accounts.NotificationClientState(
+        Microsoft.Extensions.Options.Options.Create(new ContactSync.Providers.Accounts.GrantKeyOptions { Current = "k1", Keys = { ["k1"] = _grantKey } }))
+        .For(connectionId);
+
+    /// <summary>How many events a stream holds (0 when it does not exist), read from the event store's own table.</summary>
+    public async Task<long> StreamLengthAsync(string stream)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("SELECT revision + 1 FROM es.streams WHERE stream_name = $1", conn) { Parameters = { new() { Value = stream } } };
+        return await cmd.ExecuteScalarAsync() is long n ? n : 0;
+    }
+
     public async Task SetFaultsAsync(object faults) => (await Sandbox.PostAsJsonAsync("_sandbox/faults", faults)).EnsureSuccessStatusCode();
 
     public static string Email() => $"u{Guid.NewGuid():N}@example.com";
@@ -200,6 +220,18 @@ public sealed class SyncFixture : IAsyncLifetime
 }
 
 public sealed record CrmUser(Guid TenantId, Guid UserId, HttpClient Api);
+
+/// <summary>The same system with polling all but off, so a change that arrives soon arrived through a notification.</summary>
+public sealed class NotificationsFixture : SyncFixture
+{
+    protected override string PollOverride => "00:30:00";
+}
+
+[CollectionDefinition(Name)]
+public sealed class NotificationsCollection : ICollectionFixture<NotificationsFixture>
+{
+    public const string Name = "notifications";
+}
 
 [CollectionDefinition(Name)]
 public sealed class SyncCollection : ICollectionFixture<SyncFixture>
