@@ -45,8 +45,21 @@ public interface IContactProvider
     /// <summary>Finds the contact that carries the CRM id tag, if any (idempotent creates).</summary>
     Task<ProviderContact?> FindByCrmIdAsync(string groupId, string crmId, CancellationToken ct);
 
+    /// <summary>Finds the contacts that carry these CRM id tags (keyed by CRM id; missing ones are left out). An
+    /// adapter that can look for many at once (Google scans the account once) overrides this.</summary>
+    async Task<IReadOnlyDictionary<string, ProviderContact>> FindByCrmIdsAsync(string groupId, IReadOnlyCollection<string> crmIds, CancellationToken ct)
+    {
+        var found = new Dictionary<string, ProviderContact>(StringComparer.Ordinal);
+        foreach (var id in crmIds)
+            if (await FindByCrmIdAsync(groupId, id, ct) is { } contact) found[id] = contact;
+        return found;
+    }
+
     /// <summary>Creates contacts in the group, each tagged with its CRM id. Batched by the provider's limits;
-    /// one result per input, in input order.</summary>
+    /// one result per input, in input order. A create whose outcome is unknown (its answer was lost, or a 5xx that
+    /// may have been applied) and that a lookup by CRM id does not find yet is never sent again here: it answers
+    /// <see cref="ProviderErrorKind.Unconfirmed"/>, because the provider's listings lag its writes (providers.md), and
+    /// the caller looks for it again once that lag has passed (rule 8).</summary>
     Task<IReadOnlyList<WriteResult>> CreateAsync(string groupId, IReadOnlyList<NewProviderContact> contacts, CancellationToken ct);
 
     /// <summary>Replaces the mapped fields of existing contacts (only fields the provider can hold; others are
@@ -102,7 +115,7 @@ public sealed record WriteResult(string? Id, string? ETag, ProviderContact? Cont
 
 public sealed record ProviderError(ProviderErrorKind Kind, string Message, int? HttpStatus = null);
 
-public enum ProviderErrorKind { NotFound, Conflict, Invalid, LimitReached, Throttled, Transient, Unauthorized, Other }
+public enum ProviderErrorKind { NotFound, Conflict, Invalid, LimitReached, Throttled, Transient, Unauthorized, Other, Unconfirmed }
 
 /// <summary>A page of a change feed. Upserts are contacts created or changed (in the group); removals are ids
 /// that left the group or were deleted.</summary>

@@ -106,7 +106,7 @@ internal sealed class ConnectionWorker(
                 if (TakeCrmChange() is { } changedAt) await scope.WaitForAsync(changedAt, ct);
                 var only = TakeChangedContacts(kind, state);
                 var crm = await scope.LoadAsync(connection, ct, only);
-                var run = new SyncRun(store, connection, state, provider, time);
+                var run = new SyncRun(store, connection, state, provider, time, options.ProviderLag);
                 try
                 {
                     state = await run.RunAsync(kind, crm, filter, ct, only, ids => scope.LoadAsync(connection, ct, ids));

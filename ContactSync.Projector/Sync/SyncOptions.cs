@@ -41,4 +41,10 @@ public sealed class SyncOptions
     /// <summary>Wait before trying again to subscribe after a failure (the connection polls meanwhile).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan NotificationRetry { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a provider's listings and change feeds may lag its writes (Google: "several minutes",
+    /// providers.md). A create whose answer was lost is looked up by its CRM id only after this long, and sent again
+    /// only if that finds nothing (rule 8).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ProviderLag { get; set; } = TimeSpan.FromMinutes(5);
 }

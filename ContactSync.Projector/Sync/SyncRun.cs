@@ -35,8 +35,12 @@ internal sealed class SyncRun
     private readonly long _throttledAtStart;
     private IReadOnlySet<Guid>? _only;
 
-    public SyncRun(SyncStore store, Connection connection, SyncState state, IContactProvider provider, TimeProvider time)
+    private readonly TimeSpan _providerLag;
+
+    /// <param name="providerLag">How long the provider's listings and feeds may lag its writes (<see cref="SyncOptions.ProviderLag"/>).</param>
+    public SyncRun(SyncStore store, Connection connection, SyncState state, IContactProvider provider, TimeProvider time, TimeSpan providerLag)
     {
+        _providerLag = providerLag;
         _store = store;
         _connection = connection;
         _state = state;
@@ -84,7 +88,7 @@ internal sealed class SyncRun
         await PushUpdatesAsync(updates, ct);
 
         var removed = removals.Where(r => _state.ByProviderId.ContainsKey(r.Id)).ToList();
-        if (full) removed.AddRange(MissingFromListing(upserts));
+        if (full) removed.AddRange(await MissingFromListingAsync(upserts, ct));
         if (removed.Count > 0 && kind != RunKind.FirstSync && confirmed is null && MassDeleteGuard.Trips(removed.Count, _state.Links.Count))
         {
             await _store.HandleConnectionAsync(_connection.Id, new ConnectionCommand.PauseForMassDelete(removed.Count, _state.Links.Count, _actor, Now), ct);
@@ -152,6 +156,9 @@ internal sealed class SyncRun
     private async Task ReconcileAsync(ContactLink link, Contact crm, ProviderContact u, List<(Guid, ContactFields, ProviderContactUpdate)> updates, CancellationToken ct)
     {
         if (u.ETag == link.ProviderVersion) return;   // nothing new at the provider since both sides agreed
+        // A lagging feed delivering a version this link has moved past (often our own earlier write): old news, never
+        // a provider edit to merge, which would set the CRM back.
+        if (link.IsPastVersion(u.ETag)) return;
         _touched.Add(crm.Id);
         await MergeAsync(link.Agreed, crm, u, updates, ct);
     }
@@ -270,10 +277,25 @@ internal sealed class SyncRun
         }
     }
 
-    private IEnumerable<ProviderRemoval> MissingFromListing(List<ProviderContact> listed)
+    /// <summary>Rule 11's diff: a linked contact the full listing lacks. The listing may lag the provider's writes (a
+    /// contact created moments ago is not in it yet), so each one is read directly first: gone is a delete, out of the
+    /// group is a removal from it, and still there is no change at all.</summary>
+    private async Task<List<ProviderRemoval>> MissingFromListingAsync(List<ProviderContact> listed, CancellationToken ct)
     {
         var present = listed.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
-        return _state.ByProviderId.Keys.Where(id => !present.Contains(id)).Select(id => new ProviderRemoval(id, RemovalReason.Deleted));
+        var missing = _state.ByProviderId.Keys.Where(id => !present.Contains(id)).ToList();
+        var removals = new List<ProviderRemoval>();
+        foreach (var chunk in missing.Chunk(_provider.Capabilities.MaxBatchUpdate))
+        {
+            var found = (await _provider.GetAsync(chunk, ct)).ToDictionary(c => c.Id, StringComparer.Ordinal);
+            _counts.Request("get");
+            foreach (var id in chunk)
+            {
+                if (!found.TryGetValue(id, out var contact)) removals.Add(new ProviderRemoval(id, RemovalReason.Deleted));
+                else if (!contact.GroupIds.Contains(_groupId)) removals.Add(new ProviderRemoval(id, RemovalReason.LeftGroup));
+            }
+        }
+        return removals;
     }
 
     private async Task ApplyRemovalsAsync(List<ProviderRemoval> removed, CancellationToken ct)
@@ -298,16 +320,9 @@ internal sealed class SyncRun
         foreach (var cap in plan.Warnings.OfType<PlanWarning.CapReached>()) _warnings.Add($"{cap.Message} (rule 10)");
         var unlinked = plan.ToCreateInProvider.Where(id => !_state.Links.ContainsKey(id) && !_touched.Contains(id)).Select(id => crm[id]).ToList();
         if (unlinked.Count == 0) return;
-        // A create announced by a run that died before its answer is looked up by its CRM id tag first (rule 8).
-        var pending = unlinked.Where(c => _state.PendingCreates.ContainsKey(c.Id)).ToList();
-        foreach (var c in pending)
-        {
-            if (await _provider.FindByCrmIdAsync(_groupId, c.Id.ToString(), ct) is not { } found) continue;
-            _counts.Request("find");
-            await AppendAsync([new ContactLinked(_connection.TenantId, _connection.Id, _runId, c.Id, found.Id, found.ETag, c.Fields, true, Now)], ct);
-            unlinked.Remove(c);
-        }
+        await ResolvePendingCreatesAsync(unlinked, ct);
         var done = 0;
+        var unconfirmed = 0;
         foreach (var batch in unlinked.Chunk(_provider.Capabilities.MaxBatchCreate))
         {
             await AppendAsync([new ProviderCreatesIntended(_connection.TenantId, _connection.Id, _runId, [.. batch.Select(c => c.Id)], Now)], ct);
@@ -326,12 +341,41 @@ internal sealed class SyncRun
                 {
                     _warnings.Add("The provider's contact limit was reached; the remaining contacts were not added (rule 10).");
                 }
+                else if (results[i].Error?.Kind == ProviderErrorKind.Unconfirmed) unconfirmed++;   // stays pending; looked up later
                 else _counts.Errors++;
             }
             await AppendAsync(linked, ct);
             done += batch.Length;
             await Progress("pushing", done, unlinked.Count, ct);
         }
+        if (unconfirmed > 0)
+            _warnings.Add($"{unconfirmed} creates got no clear answer from the provider; they are looked up by CRM id once its listings have caught up (rule 8).");
+    }
+
+    /// <summary>
+    /// Rule 8 with a lagging provider: a create announced earlier but never answered (a run that died, a lost or
+    /// ambiguous answer) may exist at the provider without its listings showing it yet. Until the lag has passed it is
+    /// neither sent again nor looked up; then it is looked up by its CRM id tag (all of them in one search) and linked
+    /// if found, and sent again only if not. Takes the ones it handled out of <paramref name="unlinked"/>.
+    /// </summary>
+    private async Task ResolvePendingCreatesAsync(List<Contact> unlinked, CancellationToken ct)
+    {
+        var pending = unlinked.Where(c => _state.PendingCreates.ContainsKey(c.Id)).ToList();
+        if (pending.Count == 0) return;
+        var settled = pending.Where(c => Now - _state.PendingCreates[c.Id] >= _providerLag).ToList();
+        unlinked.RemoveAll(c => _state.PendingCreates.TryGetValue(c.Id, out var at) && Now - at < _providerLag);
+        if (settled.Count == 0) return;
+        var found = await _provider.FindByCrmIdsAsync(_groupId, [.. settled.Select(c => c.Id.ToString())], ct);
+        _counts.Request("find");
+        var linked = new List<SyncEvent>();
+        foreach (var c in settled)
+        {
+            if (!found.TryGetValue(c.Id.ToString(), out var contact)) continue;
+            linked.Add(new ContactLinked(_connection.TenantId, _connection.Id, _runId, c.Id, contact.Id, contact.ETag, c.Fields, true, Now));
+            _counts.Linked++;
+            unlinked.Remove(c);
+        }
+        await AppendAsync(linked, ct);
     }
 
     /// <summary>CRM edits since the last agreement, for links the pull did not touch: only what the provider can hold

@@ -25,6 +25,9 @@ internal sealed class AccountContactProvider(IContactProvider inner, Func<Reauth
 
     public Task<ProviderContact?> FindByCrmIdAsync(string groupId, string crmId, CancellationToken ct) => Guard(() => inner.FindByCrmIdAsync(groupId, crmId, ct));
 
+    public Task<IReadOnlyDictionary<string, ProviderContact>> FindByCrmIdsAsync(string groupId, IReadOnlyCollection<string> crmIds, CancellationToken ct) =>
+        Guard(() => inner.FindByCrmIdsAsync(groupId, crmIds, ct));
+
     public Task<IReadOnlyList<WriteResult>> CreateAsync(string groupId, IReadOnlyList<NewProviderContact> contacts, CancellationToken ct) =>
         Guard(() => inner.CreateAsync(groupId, contacts, ct));
 

@@ -23,60 +23,56 @@ public sealed partial class GoogleContactProvider
     private async Task CreateChunkAsync(IReadOnlyList<NewProviderContact> contacts, IReadOnlyList<int> chunk, Membership membership, WriteResult[] results, CancellationToken ct)
     {
         var pending = chunk.ToList();
-        for (var attempt = 1; pending.Count > 0; attempt++)
+        if (pending.Count == 0) return;
+        try
         {
-            try
+            var body = new BatchCreateContactsRequestBody
             {
-                var body = new BatchCreateContactsRequestBody
+                ReadMask = PersonMapping.ReadFields,
+                Contacts = pending.Select(i => new ContactToCreate
                 {
-                    ReadMask = PersonMapping.ReadFields,
-                    Contacts = pending.Select(i => new ContactToCreate
-                    {
-                        ContactPerson = PersonMapping.ToPerson(contacts[i].Fields, null, PersonMapping.WithCrmId(null, contacts[i].CrmId), [membership]),
-                    }).ToList(),
-                };
-                var created = (await Run(new BatchCreateContactsRequest(_service, body), ct)).CreatedPeople ?? [];
-                var byCrmId = created.Select(r => r.Person).OfType<Person>().Where(p => PersonMapping.CrmId(p) is not null)
-                    .GroupBy(p => PersonMapping.CrmId(p)!).ToDictionary(g => g.Key, g => g.First());
-                for (var k = 0; k < pending.Count; k++)
-                {
-                    var person = byCrmId.GetValueOrDefault(contacts[pending[k]].CrmId) ?? (k < created.Count ? created[k].Person : null);
-                    results[pending[k]] = person is null
-                        ? Failed(ProviderErrorKind.Other, "Google did not return the created contact.")
-                        : Succeeded(person);
-                }
-                return;
-            }
-            catch (AmbiguousCreateException e) when (attempt < _oauth.Options.MaxAttempts)
+                    ContactPerson = PersonMapping.ToPerson(contacts[i].Fields, null, PersonMapping.WithCrmId(null, contacts[i].CrmId), [membership]),
+                }).ToList(),
+            };
+            var created = (await Run(new BatchCreateContactsRequest(_service, body), ct)).CreatedPeople ?? [];
+            var byCrmId = created.Select(r => r.Person).OfType<Person>().Where(p => PersonMapping.CrmId(p) is not null)
+                .GroupBy(p => PersonMapping.CrmId(p)!).ToDictionary(g => g.Key, g => g.First());
+            for (var k = 0; k < pending.Count; k++)
             {
-                // The batch may or may not have been applied: keep what exists, send only the rest again.
-                Log.RecoveringAmbiguousCreate(_oauth.Logger, e.Message, pending.Count);
-                var found = await FindByCrmIdsAsync(pending.Select(i => contacts[i].CrmId).ToHashSet(StringComparer.Ordinal), ct);
-                foreach (var i in pending.Where(i => found.ContainsKey(contacts[i].CrmId))) results[i] = Succeeded(found[contacts[i].CrmId]);
-                pending.RemoveAll(i => found.ContainsKey(contacts[i].CrmId));
-                if (pending.Count > 0) await Task.Delay(_oauth.Options.BaseDelay * Math.Pow(2, Math.Min(attempt, 8)), ct);
+                var person = byCrmId.GetValueOrDefault(contacts[pending[k]].CrmId) ?? (k < created.Count ? created[k].Person : null);
+                results[pending[k]] = person is null
+                    ? Failed(ProviderErrorKind.Other, "Google did not return the created contact.")
+                    : Succeeded(person);
             }
-            catch (AmbiguousCreateException e)
-            {
-                throw new ProviderUnavailableException("Google kept failing to confirm contact creates.", e);
-            }
-            catch (GoogleApiException e) when (Reason(e) == "MAX_CONTACTS_EXCEEDED")
-            {
-                foreach (var i in pending) results[i] = Failed(ProviderErrorKind.LimitReached, e.Error?.Message ?? "Contact limit reached.", 400);
-                return;
-            }
-            catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.BadRequest && pending.Count > 1)
-            {
-                // One invalid contact fails the whole batch; isolate it so the others still get created.
-                Log.FallingBackToSingleWrites(_oauth.Logger, "create", e.Error?.Message ?? "400", pending.Count);
-                foreach (var i in pending) await CreateChunkAsync(contacts, [i], membership, results, ct);
-                return;
-            }
-            catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.BadRequest)
-            {
-                results[pending[0]] = Failed(ProviderErrorKind.Invalid, e.Error?.Message ?? "Invalid contact.", 400);
-                return;
-            }
+            return;
+        }
+        catch (AmbiguousCreateException e)
+        {
+            // The batch may or may not have been applied. What a lookup finds is created; the rest is not sent
+            // again now, because Google's listings lag its writes: the caller looks again after that lag.
+            Log.RecoveringAmbiguousCreate(_oauth.Logger, e.Message, pending.Count);
+            var found = await FindByCrmIdsAsync(pending.Select(i => contacts[i].CrmId).ToHashSet(StringComparer.Ordinal), ct);
+            foreach (var i in pending)
+                results[i] = found.TryGetValue(contacts[i].CrmId, out var person) ? Succeeded(person)
+                    : Failed(ProviderErrorKind.Unconfirmed, $"The create's outcome is unknown ({e.Message}); it is looked up by CRM id later.");
+            return;
+        }
+        catch (GoogleApiException e) when (Reason(e) == "MAX_CONTACTS_EXCEEDED")
+        {
+            foreach (var i in pending) results[i] = Failed(ProviderErrorKind.LimitReached, e.Error?.Message ?? "Contact limit reached.", 400);
+            return;
+        }
+        catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.BadRequest && pending.Count > 1)
+        {
+            // One invalid contact fails the whole batch; isolate it so the others still get created.
+            Log.FallingBackToSingleWrites(_oauth.Logger, "create", e.Error?.Message ?? "400", pending.Count);
+            foreach (var i in pending) await CreateChunkAsync(contacts, [i], membership, results, ct);
+            return;
+        }
+        catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.BadRequest)
+        {
+            results[pending[0]] = Failed(ProviderErrorKind.Invalid, e.Error?.Message ?? "Invalid contact.", 400);
+            return;
         }
     }
 

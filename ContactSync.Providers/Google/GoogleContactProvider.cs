@@ -121,6 +121,13 @@ public sealed partial class GoogleContactProvider : IContactProvider, IDisposabl
         return found.TryGetValue(crmId, out var person) ? ToContact(person) : null;
     }
 
+    public async Task<IReadOnlyDictionary<string, ProviderContact>> FindByCrmIdsAsync(string groupId, IReadOnlyCollection<string> crmIds, CancellationToken ct)
+    {
+        if (crmIds.Count == 0) return new Dictionary<string, ProviderContact>();
+        var found = await FindByCrmIdsAsync(crmIds.ToHashSet(StringComparer.Ordinal), ct);
+        return found.ToDictionary(f => f.Key, f => ToContact(f.Value), StringComparer.Ordinal);
+    }
+
     /// <summary>Scans the whole account (not only the group: a contact that left the group still carries its
     /// CRM id, and creating a twin is what rule 8 forbids).</summary>
     private async Task<Dictionary<string, Person>> FindByCrmIdsAsync(IReadOnlySet<string> crmIds, CancellationToken ct)

@@ -17,6 +17,9 @@ internal sealed record BatchItem(Func<RequestInformation> Build, Func<Cancellati
 /// <param name="Reconciled">Set when a reconcile found the item's effect instead of an answer.</param>
 internal sealed record BatchResult(int Status, byte[] Body, TimeSpan? RetryAfter, ProviderContact? Reconciled = null)
 {
+    /// <summary>An item that may have been applied and that its reconcile did not find (yet).</summary>
+    public static readonly BatchResult Unconfirmed = new(0, [], null);
+
     public bool Succeeded => Status is >= 200 and < 300;
 
     public async Task<Contact?> ReadContactAsync(CancellationToken ct)
@@ -77,7 +80,9 @@ internal sealed partial class GraphBatch(
                 if (final[i] is not null || !uncertain[i] || items[i].Reconcile is not { } reconcile) continue;
                 try
                 {
-                    if (await reconcile(ct) is { } found) final[i] = found;
+                    // Not found is not "never happened": the folder's listing lags Graph's writes, so the item is
+                    // not sent again here; the caller looks for it again later (IContactProvider.CreateAsync).
+                    final[i] = await reconcile(ct) ?? BatchResult.Unconfirmed;
                     uncertain[i] = false;
                 }
                 catch (ProviderException e) when (e is ProviderThrottledException or ProviderUnavailableException)

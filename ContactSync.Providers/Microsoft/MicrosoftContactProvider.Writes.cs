@@ -65,6 +65,8 @@ public sealed partial class MicrosoftContactProvider
     private static ProviderError ToError(BatchResult r)
     {
         var (code, message) = r.ReadError();
+        if (ReferenceEquals(r, BatchResult.Unconfirmed))
+            return new ProviderError(ProviderErrorKind.Unconfirmed, "The create's outcome is unknown; it is looked up by CRM id later.");
         var kind = r.Status switch
         {
             404 => ProviderErrorKind.NotFound,

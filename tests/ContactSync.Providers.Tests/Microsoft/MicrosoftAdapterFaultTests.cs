@@ -113,7 +113,8 @@ public sealed class MicrosoftAdapterFaultTests(GraphAdapterFixture sandbox) : IC
                 for (var i = 0; i < pending.Count; i++)
                 {
                     if (results[i].Succeeded) ids[pending[i]] = results[i].Id!;
-                    else Assert.Contains(results[i].Error!.Kind, new[] { ProviderErrorKind.Throttled, ProviderErrorKind.Transient });
+                    // Unconfirmed: maybe created; the next round looks it up by CRM id before sending it again.
+                    else Assert.Contains(results[i].Error!.Kind, new[] { ProviderErrorKind.Throttled, ProviderErrorKind.Transient, ProviderErrorKind.Unconfirmed });
                 }
             }
             catch (ProviderException e) when (e is ProviderThrottledException or ProviderUnavailableException)

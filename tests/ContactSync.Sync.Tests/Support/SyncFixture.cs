@@ -38,6 +38,9 @@ public class SyncFixture : IAsyncLifetime
     /// <summary>Every connection's poll interval here: short, so tests of other things need not wait for a poll.</summary>
     protected virtual string PollOverride => "00:00:02";
 
+    /// <summary>How long the engine lets the sandbox's listings lag (no propagation delay is set unless a test sets one).</summary>
+    protected virtual string ProviderLag => "00:00:01";
+
     public string OperatorKey { get; } = "operator-" + Guid.NewGuid().ToString("N");
     public string ConnectionString { get; private set; } = "";
     public Uri ApiAddress { get; private set; } = null!;
@@ -71,6 +74,7 @@ public class SyncFixture : IAsyncLifetime
             ["ContactSync:Sync:Backoff"] = "00:00:00.100",
             ["ContactSync:Sync:MaxBackoff"] = "00:00:02",
             ["ContactSync:Sync:PollOverride"] = PollOverride,
+            ["ContactSync:Sync:ProviderLag"] = ProviderLag,
             ["ContactSync:PublicUrl"] = ApiAddress.ToString(),
         }));
         await StartAsync(_projector);
@@ -95,6 +99,7 @@ public class SyncFixture : IAsyncLifetime
         ["ContactSync__Sync__ScanInterval"] = "00:00:00.200",
         ["ContactSync__Sync__Backoff"] = "00:00:00.100",
         ["ContactSync__Sync__PollOverride"] = PollOverride,
+        ["ContactSync__Sync__ProviderLag"] = ProviderLag,
         ["ContactSync__PublicUrl"] = ApiAddress.ToString(),
         ["ContactSync__Projector__StandbyRetry"] = "00:00:00.200",
         ["Logging__LogLevel__Default"] = "Warning",
