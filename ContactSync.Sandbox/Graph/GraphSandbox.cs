@@ -19,6 +19,8 @@ public sealed class GraphSandbox(GraphStore store, TokenStore tokens, DeltaToken
     /// providers.md B5).</summary>
     public int ConcurrencyLimit => 4;
 
+    public PropagationDelay PropagationDelay => store.PropagationDelay;
+
     public bool Owns(PathString path) => path.StartsWithSegments("/v1.0") || IsOAuthPath(path);
 
     public string CreateAccount(string email) => tokens.IssueAccessToken(store.GetOrCreate(email));
