@@ -31,6 +31,9 @@ public sealed class SandboxControl(IEnumerable<ISandboxEmulator> emulators)
               .OrderBy(s => s.Provider).ThenBy(s => s.Endpoint).ThenBy(s => s.Status)
               .ToList();
 
+    /// <summary>Raised after <see cref="Reset"/> (the state file then saves the empty state).</summary>
+    public event Action? AfterReset;
+
     public void Reset()
     {
         _faults.Clear();
@@ -40,6 +43,7 @@ public sealed class SandboxControl(IEnumerable<ISandboxEmulator> emulators)
             emulator.PropagationDelay.Value = TimeSpan.Zero;
             emulator.Reset();
         }
+        AfterReset?.Invoke();
     }
 }
 

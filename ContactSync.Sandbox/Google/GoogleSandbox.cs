@@ -53,6 +53,21 @@ public sealed class GoogleSandbox(TimeProvider clock, IOptions<GoogleEmulatorOpt
 
     public void ExpireCursors() => SyncTokens.ExpireAll();
 
+    public Persistence.GoogleState Export()
+    {
+        var (grants, access) = Tokens.Export();
+        return new Persistence.GoogleState([.. _accounts.Values.Select(a => a.Export())], grants, access, SyncTokens.Export());
+    }
+
+    /// <summary>Replaces the state with a saved one (at start, before requests are served).</summary>
+    public void Import(Persistence.GoogleState state)
+    {
+        Reset();
+        foreach (var account in state.Accounts) _accounts[account.Email] = GoogleAccount.Restore(account, Clock, PropagationDelay);
+        Tokens.Import(state.Grants, state.AccessTokens);
+        SyncTokens.Import(state.SyncTokens, FindAccount);
+    }
+
     public void Reset()
     {
         _accounts.Clear();

@@ -35,6 +35,21 @@ public sealed class GraphSandbox(GraphStore store, TokenStore tokens, DeltaToken
         deltaTokens.ExpireAll();
     }
 
+    public Persistence.GraphState Export()
+    {
+        var (access, refresh) = tokens.Export();
+        return new Persistence.GraphState([.. store.All.Select(m => m.Export())], access, refresh, deltaTokens.Generation);
+    }
+
+    /// <summary>Replaces the state with a saved one (at start, before requests are served).</summary>
+    public void Import(Persistence.GraphState state)
+    {
+        Reset();
+        foreach (var mailbox in state.Mailboxes) store.Add(Mailbox.Restore(mailbox, store.Clock, store.PropagationDelay));
+        tokens.Import(state.AccessTokens, state.RefreshTokens);
+        deltaTokens.RestoreGeneration(state.DeltaGeneration);
+    }
+
     public Task WriteFaultAsync(HttpContext context, int status, TimeSpan? retryAfter) =>
         GraphEndpoint.WriteAsync(context, status switch
         {

@@ -27,12 +27,12 @@ public sealed partial class GoogleAccount
     private int _live;
     private int _shownLive;
 
-    public GoogleAccount(string email, TimeProvider clock, PropagationDelay? delay = null)
+    public GoogleAccount(string email, TimeProvider clock, PropagationDelay? delay = null, long? key = null)
     {
         Email = email;
         _clock = clock;
         _delay = delay ?? new PropagationDelay();
-        Key = Random.Shared.NextInt64(100_000_000_000_000_000, 999_999_999_999_999_999);
+        Key = key ?? Random.Shared.NextInt64(100_000_000_000_000_000, 999_999_999_999_999_999);
         var now = clock.GetUtcNow();
         foreach (var (id, _) in StoredGroup.SystemGroups)
             _groups[id] = new StoredGroup(id, id, NewEtag(), ++_seq, now, IsSystem: true);

@@ -23,6 +23,16 @@ public sealed class GraphStore(TimeProvider clock)
     public Mailbox? Find(string idOrEmail) =>
         _byId.TryGetValue(idOrEmail, out var m) ? m : _byEmail.GetValueOrDefault(idOrEmail);
 
+    public IReadOnlyList<Mailbox> All => [.. _byId.Values];
+
+    public void Add(Mailbox mailbox)
+    {
+        _byId[mailbox.Id] = mailbox;
+        _byEmail[mailbox.Email] = mailbox;
+    }
+
+    public TimeProvider Clock => clock;
+
     public void Clear()
     {
         _byEmail.Clear();

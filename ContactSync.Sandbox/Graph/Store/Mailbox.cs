@@ -38,13 +38,13 @@ public sealed class Mailbox
     private long _order;
     private int _grantGeneration;
 
-    public Mailbox(string id, string email, TimeProvider? clock = null, PropagationDelay? delay = null)
+    public Mailbox(string id, string email, TimeProvider? clock = null, PropagationDelay? delay = null, string? defaultFolderId = null)
     {
         Id = id;
         Email = email;
         _clock = clock ?? TimeProvider.System;
         _delay = delay ?? new PropagationDelay();
-        DefaultFolderId = GraphIds.NewFolderId();
+        DefaultFolderId = defaultFolderId ?? GraphIds.NewFolderId();
         _folders[DefaultFolderId] = new FolderRecord(DefaultFolderId, "Contacts", GraphIds.NewFolderId(), 0);
     }
 
@@ -293,6 +293,53 @@ public sealed class Mailbox
         _changeSeqs.Add(tombstone.Seq);
         _changes[tombstone.Seq] = tombstone;
     }
+
+    public Persistence.MailboxState Export()
+    {
+        lock (_gate)
+        {
+            return new Persistence.MailboxState(Id, Email, DefaultFolderId, _seq, _order, GrantGeneration,
+                [.. _folders.Values], [.. _contacts.Values], [.. _changes.Values.OfType<Tombstone>()],
+                [.. _pending.Select(p => new Persistence.PendingContact(p.VisibleAt, p.Id, p.Next))], _lastVisibleAt);
+        }
+    }
+
+    public static Mailbox Restore(Persistence.MailboxState state, TimeProvider clock, PropagationDelay delay)
+    {
+        var mailbox = new Mailbox(state.Id, state.Email, clock, delay, state.DefaultFolderId);
+        lock (mailbox._gate)
+        {
+            mailbox._folders.Clear();
+            foreach (var folder in state.Folders) mailbox._folders[folder.Id] = folder;
+            foreach (var contact in state.Contacts)
+            {
+                var restored = WithLookups(contact);
+                mailbox._contacts[contact.Id] = restored;
+                mailbox._changeSeqs.Add(contact.Seq);
+                mailbox._changes[contact.Seq] = restored;
+            }
+            foreach (var tombstone in state.Tombstones)
+            {
+                mailbox._changeSeqs.Add(tombstone.Seq);
+                mailbox._changes[tombstone.Seq] = tombstone;
+            }
+            foreach (var pending in state.Pending)
+            {
+                var next = pending.Next is null ? null : WithLookups(pending.Next);
+                mailbox._pending.Enqueue((pending.VisibleAt, pending.Id, next));
+                mailbox._latest[pending.Id] = next;
+            }
+            mailbox._lastVisibleAt = state.LastVisibleAt;
+            mailbox._seq = state.Seq;
+            mailbox._order = state.Order;
+            mailbox._grantGeneration = state.GrantGeneration;
+        }
+        return mailbox;
+    }
+
+    /// <summary>Extended property ids are case-insensitive; a deserialised dictionary is not.</summary>
+    private static ContactRecord WithLookups(ContactRecord c) =>
+        c with { Extended = new Dictionary<string, ExtendedProperty>(c.Extended, StringComparer.OrdinalIgnoreCase) };
 
     private static bool ETagMatches(string? ifMatch, ContactRecord current)
     {
