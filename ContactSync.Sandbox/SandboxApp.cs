@@ -1,6 +1,7 @@
 using ContactSync.Sandbox.Control;
 using ContactSync.Sandbox.Google;
 using ContactSync.Sandbox.Graph;
+using ContactSync.Sandbox.Persistence;
 
 namespace ContactSync.Sandbox;
 
@@ -15,8 +16,15 @@ public static class SandboxApp
         builder.AddGoogleEmulator();
         builder.AddGraphEmulator();
         configure?.Invoke(builder);
+        // Optional: keep the sandbox's state in a file across runs (the AppHost's offline demo).
+        if (builder.Configuration[SandboxStateFile.ConfigurationKey] is { Length: > 0 } dataFile)
+        {
+            builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SandboxStateFile>(sp, dataFile));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SandboxStateFile>());
+        }
 
         var app = builder.Build();
+        app.Services.GetService<SandboxStateFile>()?.Load();
         app.UseSandboxFaults();
         app.MapDefaultEndpoints();
         app.MapSandboxControlApi();

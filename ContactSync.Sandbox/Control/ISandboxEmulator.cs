@@ -12,6 +12,9 @@ public interface ISandboxEmulator
     /// <summary>Creates the account if missing and returns an access token the emulator accepts.</summary>
     string CreateAccount(string email);
 
+    /// <summary>How long a write stays out of listings and change feeds (0: it shows at once).</summary>
+    PropagationDelay PropagationDelay { get; }
+
     /// <summary>Invalidates every change cursor (sync tokens, delta links) issued so far.</summary>
     void ExpireCursors();
 

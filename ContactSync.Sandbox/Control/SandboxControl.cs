@@ -17,7 +17,11 @@ public sealed class SandboxControl(IEnumerable<ISandboxEmulator> emulators)
 
     public FaultSettings FaultsFor(string provider) => _faults.GetValueOrDefault(provider, FaultSettings.None);
 
-    public void SetFaults(string provider, FaultSettings settings) => _faults[provider] = settings;
+    public void SetFaults(string provider, FaultSettings settings)
+    {
+        _faults[provider] = settings;
+        if (Find(provider) is { } emulator) emulator.PropagationDelay.Value = TimeSpan.FromMilliseconds(settings.PropagationDelayMs);
+    }
 
     public void Record(string provider, string endpoint, int status) =>
         _stats.AddOrUpdate((provider, endpoint, status), 1, (_, n) => n + 1);
@@ -27,11 +31,19 @@ public sealed class SandboxControl(IEnumerable<ISandboxEmulator> emulators)
               .OrderBy(s => s.Provider).ThenBy(s => s.Endpoint).ThenBy(s => s.Status)
               .ToList();
 
+    /// <summary>Raised after <see cref="Reset"/> (the state file then saves the empty state).</summary>
+    public event Action? AfterReset;
+
     public void Reset()
     {
         _faults.Clear();
         _stats.Clear();
-        foreach (var emulator in Emulators) emulator.Reset();
+        foreach (var emulator in Emulators)
+        {
+            emulator.PropagationDelay.Value = TimeSpan.Zero;
+            emulator.Reset();
+        }
+        AfterReset?.Invoke();
     }
 }
 

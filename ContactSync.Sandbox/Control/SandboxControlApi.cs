@@ -27,7 +27,7 @@ public static class SandboxControlApi
 
     public sealed record FaultsRequest(
         string? Provider, double? Status429Rate, double? Status5xxRate, int? LatencyMs, double? ResetRate,
-        bool? ExpireCursors, int? RetryAfterSeconds, bool? EnforceConcurrencyLimit);
+        bool? ExpireCursors, int? RetryAfterSeconds, bool? EnforceConcurrencyLimit, int? PropagationDelayMs);
 
     private static Results<Created<CreateAccountResponse>, NotFound<ProblemDetails>, ValidationProblem> CreateAccount(
         string provider, CreateAccountRequest body, SandboxControl control)
@@ -50,6 +50,7 @@ public static class SandboxControlApi
         Rate("resetRate", body.ResetRate);
         if (body.LatencyMs is < 0 or > 60_000) errors["latencyMs"] = ["Must be between 0 and 60000."];
         if (body.RetryAfterSeconds is < 0 or > 3600) errors["retryAfterSeconds"] = ["Must be between 0 and 3600."];
+        if (body.PropagationDelayMs is < 0 or > 600_000) errors["propagationDelayMs"] = ["Must be between 0 and 600000."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var targets = string.IsNullOrEmpty(body.Provider) || body.Provider == "*"
@@ -69,6 +70,7 @@ public static class SandboxControlApi
                 ResetRate = body.ResetRate ?? current.ResetRate,
                 RetryAfterSeconds = body.RetryAfterSeconds ?? current.RetryAfterSeconds,
                 EnforceConcurrencyLimit = body.EnforceConcurrencyLimit ?? current.EnforceConcurrencyLimit,
+                PropagationDelayMs = body.PropagationDelayMs ?? current.PropagationDelayMs,
             });
             if (body.ExpireCursors == true) emulator.ExpireCursors();
         }

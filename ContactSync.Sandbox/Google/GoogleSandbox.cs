@@ -24,6 +24,8 @@ public sealed class GoogleSandbox(TimeProvider clock, IOptions<GoogleEmulatorOpt
 
     public SyncTokens SyncTokens { get; } = new(clock);
 
+    public PropagationDelay PropagationDelay { get; } = new();
+
     public int ConcurrencyLimit => 0;
 
     public string? ConcurrencyKey(HttpContext context) => null;
@@ -36,7 +38,7 @@ public sealed class GoogleSandbox(TimeProvider clock, IOptions<GoogleEmulatorOpt
         // Routing is by segment, so "people:batchGet" and "contactGroups:batchGet" are not covered above.
         (path.Value is { } p && (p.StartsWith("/v1/people:", StringComparison.Ordinal) || p.StartsWith("/v1/contactGroups:", StringComparison.Ordinal)));
 
-    public GoogleAccount Account(string email) => _accounts.GetOrAdd(email.Trim().ToLowerInvariant(), e => new GoogleAccount(e, Clock));
+    public GoogleAccount Account(string email) => _accounts.GetOrAdd(email.Trim().ToLowerInvariant(), e => new GoogleAccount(e, Clock, PropagationDelay));
 
     public GoogleAccount? FindAccount(string email) => _accounts.GetValueOrDefault(email);
 
@@ -50,6 +52,21 @@ public sealed class GoogleSandbox(TimeProvider clock, IOptions<GoogleEmulatorOpt
     public int RevokeGrants(string email) => Tokens.RevokeAll(email.Trim().ToLowerInvariant());
 
     public void ExpireCursors() => SyncTokens.ExpireAll();
+
+    public Persistence.GoogleState Export()
+    {
+        var (grants, access) = Tokens.Export();
+        return new Persistence.GoogleState([.. _accounts.Values.Select(a => a.Export())], grants, access, SyncTokens.Export());
+    }
+
+    /// <summary>Replaces the state with a saved one (at start, before requests are served).</summary>
+    public void Import(Persistence.GoogleState state)
+    {
+        Reset();
+        foreach (var account in state.Accounts) _accounts[account.Email] = GoogleAccount.Restore(account, Clock, PropagationDelay);
+        Tokens.Import(state.Grants, state.AccessTokens);
+        SyncTokens.Import(state.SyncTokens, FindAccount);
+    }
 
     public void Reset()
     {

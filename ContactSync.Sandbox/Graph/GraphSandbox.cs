@@ -19,6 +19,8 @@ public sealed class GraphSandbox(GraphStore store, TokenStore tokens, DeltaToken
     /// providers.md B5).</summary>
     public int ConcurrencyLimit => 4;
 
+    public PropagationDelay PropagationDelay => store.PropagationDelay;
+
     public bool Owns(PathString path) => path.StartsWithSegments("/v1.0") || IsOAuthPath(path);
 
     public string CreateAccount(string email) => tokens.IssueAccessToken(store.GetOrCreate(email));
@@ -31,6 +33,21 @@ public sealed class GraphSandbox(GraphStore store, TokenStore tokens, DeltaToken
         tokens.Clear();
         store.Clear();
         deltaTokens.ExpireAll();
+    }
+
+    public Persistence.GraphState Export()
+    {
+        var (access, refresh) = tokens.Export();
+        return new Persistence.GraphState([.. store.All.Select(m => m.Export())], access, refresh, deltaTokens.Generation);
+    }
+
+    /// <summary>Replaces the state with a saved one (at start, before requests are served).</summary>
+    public void Import(Persistence.GraphState state)
+    {
+        Reset();
+        foreach (var mailbox in state.Mailboxes) store.Add(Mailbox.Restore(mailbox, store.Clock, store.PropagationDelay));
+        tokens.Import(state.AccessTokens, state.RefreshTokens);
+        deltaTokens.RestoreGeneration(state.DeltaGeneration);
     }
 
     public Task WriteFaultAsync(HttpContext context, int status, TimeSpan? retryAfter) =>

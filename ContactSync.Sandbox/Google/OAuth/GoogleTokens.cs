@@ -108,6 +108,17 @@ public sealed class GoogleTokens(TimeProvider clock)
         return count;
     }
 
+    public (List<Persistence.GoogleGrantState> Grants, List<Persistence.GoogleAccessState> Access) Export() =>
+        ([.. _grants.Values.Select(g => new Persistence.GoogleGrantState(g.Email, g.RefreshToken, g.ClientId, g.Scope, g.Revoked))],
+         [.. _access.Select(kv => new Persistence.GoogleAccessState(kv.Key, kv.Value.Grant.RefreshToken, kv.Value.Expires))]);
+
+    public void Import(IEnumerable<Persistence.GoogleGrantState> grants, IEnumerable<Persistence.GoogleAccessState> access)
+    {
+        foreach (var g in grants) _grants[g.RefreshToken] = new Grant(g.Email, g.RefreshToken, g.ClientId, g.Scope) { Revoked = g.Revoked };
+        foreach (var a in access)
+            if (_grants.TryGetValue(a.RefreshToken, out var grant)) _access[a.Token] = new Access(grant, a.Expires);
+    }
+
     public void Clear()
     {
         _codes.Clear();

@@ -31,7 +31,7 @@ public static class PeopleReadEndpoints
     /// Listings come oldest change first (LAST_MODIFIED_ASCENDING, the default); <c>sortOrder</c> is accepted and
     /// not applied. Google wants the other parameters of a paged call to match the first call; what it does when
     /// they differ is unconfirmed, so the page token alone decides the position here. Writes show up in the next
-    /// listing at once: Google's propagation delay of up to minutes is not emulated.
+    /// listing at once unless the <c>propagationDelayMs</c> fault emulates Google's delay of up to minutes.
     /// </remarks>
     private static async Task ListConnections(HttpContext context, GoogleSandbox google)
     {

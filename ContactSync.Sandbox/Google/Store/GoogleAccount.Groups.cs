@@ -9,6 +9,7 @@ public sealed partial class GoogleAccount
     {
         lock (_gate)
         {
+            Publish();
             currentSeq = _seq;
             var counts = CountMembers();
             return _groups.Values
@@ -24,6 +25,8 @@ public sealed partial class GoogleAccount
         lock (_gate)
         {
             if (!_groups.TryGetValue(id, out var group) || group.Deleted) return null;
+            // Members are a listing: they show membership changes once their propagation delay has passed.
+            Publish();
             var members = _people.Values.Where(p => !p.Deleted && p.Groups.Contains(id)).Select(p => p.ResourceName).ToList();
             return (group, members.Count, members.Take(maxMembers).ToList());
         }
@@ -72,7 +75,7 @@ public sealed partial class GoogleAccount
             if (!_groups.TryGetValue(id, out var current) || current.Deleted) return GoogleError.NotFound();
             if (current.IsSystem) return GoogleError.Invalid("System contact groups cannot be deleted.");
             var now = _clock.GetUtcNow();
-            foreach (var member in _people.Values.Where(p => !p.Deleted && p.Groups.Contains(id)).ToList())
+            foreach (var member in CurrentPeople().Where(p => !p.Deleted && p.Groups.Contains(id)).ToList())
             {
                 if (deleteContacts) Tombstone(member, now);
                 else Touch(member, now, null, member.Groups.Where(g => g != id).ToArray());
@@ -95,12 +98,12 @@ public sealed partial class GoogleAccount
             var now = _clock.GetUtcNow();
             foreach (var name in add.Distinct(StringComparer.Ordinal))
             {
-                if (!_people.TryGetValue(name, out var p) || p.Deleted) { notFound.Add(name); continue; }
+                if (Current(name) is not { Deleted: false } p) { notFound.Add(name); continue; }
                 if (!p.Groups.Contains(id)) Touch(p, now, null, [.. p.Groups, id]);
             }
             foreach (var name in remove.Distinct(StringComparer.Ordinal))
             {
-                if (!_people.TryGetValue(name, out var p) || p.Deleted) { notFound.Add(name); continue; }
+                if (Current(name) is not { Deleted: false } p) { notFound.Add(name); continue; }
                 if (!p.Groups.Contains(id)) continue;
                 if (p.Groups.Count == 1) { cannotRemoveLast.Add(name); continue; }
                 Touch(p, now, null, p.Groups.Where(g => g != id).ToArray());

@@ -1,3 +1,5 @@
+using ContactSync.Sandbox.Control;
+
 namespace ContactSync.Sandbox.Google.Store;
 
 /// <summary>
@@ -5,6 +7,10 @@ namespace ContactSync.Sandbox.Google.Store;
 /// stored instances (which are immutable) and render them outside it, so many accounts and many readers of one
 /// account proceed in parallel. Every write gets the next sequence number; the change log ordered by it serves
 /// paging and sync tokens.
+/// <para>With a propagation delay, <c>_people</c> and <c>_log</c> are what listings show: a write first goes to
+/// <c>_latest</c> (what direct reads and write checks see) and to a queue, and is moved into the listed state,
+/// with a new sequence number, once its delay has passed. The listed state only moves forward, and a write
+/// that shows late still comes after every sync token issued before it showed.</para>
 /// </summary>
 public sealed partial class GoogleAccount
 {
@@ -12,14 +18,21 @@ public sealed partial class GoogleAccount
     private readonly Dictionary<string, StoredPerson> _people = new(StringComparer.Ordinal);
     private readonly List<StoredPerson> _log = [];
     private readonly TimeProvider _clock;
+    private readonly PropagationDelay _delay;
+    // Writes not yet visible in listings: the newest version per contact, and every version in write order.
+    private readonly Dictionary<string, StoredPerson> _latest = new(StringComparer.Ordinal);
+    private readonly Queue<(DateTimeOffset VisibleAt, StoredPerson Person)> _pending = new();
+    private DateTimeOffset _lastVisibleAt;
     private long _seq;
     private int _live;
+    private int _shownLive;
 
-    public GoogleAccount(string email, TimeProvider clock)
+    public GoogleAccount(string email, TimeProvider clock, PropagationDelay? delay = null, long? key = null)
     {
         Email = email;
         _clock = clock;
-        Key = Random.Shared.NextInt64(100_000_000_000_000_000, 999_999_999_999_999_999);
+        _delay = delay ?? new PropagationDelay();
+        Key = key ?? Random.Shared.NextInt64(100_000_000_000_000_000, 999_999_999_999_999_999);
         var now = clock.GetUtcNow();
         foreach (var (id, _) in StoredGroup.SystemGroups)
             _groups[id] = new StoredGroup(id, id, NewEtag(), ++_seq, now, IsSystem: true);
@@ -37,8 +50,16 @@ public sealed partial class GoogleAccount
 
     public StoredPerson? Find(string resourceName)
     {
-        lock (_gate) return _people.TryGetValue(resourceName, out var p) && !p.Deleted ? p : null;
+        lock (_gate) return Current(resourceName) is { Deleted: false } p ? p : null;
     }
+
+    /// <summary>The newest version of a person (a tombstone when deleted), visible in listings or not.</summary>
+    private StoredPerson? Current(string resourceName) =>
+        _latest.Count > 0 && _latest.TryGetValue(resourceName, out var latest) ? latest : _people.GetValueOrDefault(resourceName);
+
+    /// <summary>Every person in its newest version.</summary>
+    private IEnumerable<StoredPerson> CurrentPeople() =>
+        _latest.Count == 0 ? _people.Values : _people.Values.Where(p => !_latest.ContainsKey(p.ResourceName)).Concat(_latest.Values);
 
     /// <summary>Persons changed after <paramref name="afterSeq"/>, oldest change first; tombstones only when asked.</summary>
     public ChangeSlice ReadChanges(long afterSeq, int pageSize, bool includeDeleted)
@@ -46,6 +67,7 @@ public sealed partial class GoogleAccount
         var items = new List<StoredPerson>(Math.Min(pageSize, 1024));
         lock (_gate)
         {
+            Publish();
             var last = afterSeq;
             var more = false;
             for (var i = FirstAfter(afterSeq); i < _log.Count; i++)
@@ -60,7 +82,7 @@ public sealed partial class GoogleAccount
                 items.Add(entry);
                 last = entry.Seq;
             }
-            return new ChangeSlice(items, more, last, _seq, _live);
+            return new ChangeSlice(items, more, last, _seq, _shownLive);
         }
     }
 
@@ -103,7 +125,7 @@ public sealed partial class GoogleAccount
         {
             foreach (var patch in patches)
             {
-                if (!_people.TryGetValue(patch.ResourceName, out var current) || current.Deleted) return GoogleError.NotFound();
+                if (Current(patch.ResourceName) is not { Deleted: false } current) return GoogleError.NotFound();
                 // The docs require person.etag (or metadata.sources) on updates; a missing one is refused rather
                 // than treated as unconditional, the stricter of the possible readings.
                 if (string.IsNullOrEmpty(patch.Etag))
@@ -117,7 +139,7 @@ public sealed partial class GoogleAccount
             for (var i = 0; i < patches.Count; i++)
             {
                 var patch = patches[i];
-                var current = _people[patch.ResourceName];
+                var current = Current(patch.ResourceName)!;
                 var fields = new Dictionary<string, byte[]>(current.Fields, StringComparer.Ordinal);
                 foreach (var name in patch.Mask.Names)
                 {
@@ -137,9 +159,9 @@ public sealed partial class GoogleAccount
         lock (_gate)
         {
             foreach (var name in resourceNames)
-                if (!_people.TryGetValue(name, out var p) || p.Deleted) return GoogleError.NotFound();
+                if (Current(name) is not { Deleted: false }) return GoogleError.NotFound();
             var now = _clock.GetUtcNow();
-            foreach (var name in resourceNames.Distinct(StringComparer.Ordinal)) Tombstone(_people[name], now);
+            foreach (var name in resourceNames.Distinct(StringComparer.Ordinal)) Tombstone(Current(name)!, now);
             return null;
         }
     }
@@ -172,7 +194,7 @@ public sealed partial class GoogleAccount
         updated = null!;
         lock (_gate)
         {
-            if (!_people.TryGetValue(resourceName, out var current) || current.Deleted) return GoogleError.NotFound();
+            if (Current(resourceName) is not { Deleted: false } current) return GoogleError.NotFound();
             var now = _clock.GetUtcNow();
             updated = new StoredPerson
             {
@@ -184,8 +206,44 @@ public sealed partial class GoogleAccount
         }
     }
 
+    /// <summary>Records a write: listed at once without a propagation delay, else queued until it is due.</summary>
     private void Store(StoredPerson person)
     {
+        var delay = _delay.Value;
+        if (_pending.Count == 0 && delay <= TimeSpan.Zero)
+        {
+            Show(person);
+            return;
+        }
+        Publish();
+        // Due times never go backwards, so versions of one contact show in the order they were written.
+        var visibleAt = _clock.GetUtcNow() + delay;
+        if (_pending.Count > 0 && visibleAt < _lastVisibleAt) visibleAt = _lastVisibleAt;
+        _lastVisibleAt = visibleAt;
+        _latest[person.ResourceName] = person;
+        _pending.Enqueue((visibleAt, person));
+    }
+
+    /// <summary>Moves the writes whose delay has passed into the listed state. Each gets the next sequence number
+    /// now, not the one of its write, so sync tokens issued while it was hidden still lead to it.</summary>
+    private void Publish()
+    {
+        if (_pending.Count == 0) return;
+        var now = _clock.GetUtcNow();
+        while (_pending.TryPeek(out var next) && next.VisibleAt <= now)
+        {
+            _pending.Dequeue();
+            var name = next.Person.ResourceName;
+            if (_latest.TryGetValue(name, out var latest) && ReferenceEquals(latest, next.Person)) _latest.Remove(name);
+            Show(next.Person.WithSeq(++_seq));
+        }
+    }
+
+    private void Show(StoredPerson person)
+    {
+        var before = _people.GetValueOrDefault(person.ResourceName);
+        if (before is { Deleted: false }) _shownLive--;
+        if (!person.Deleted) _shownLive++;
         _people[person.ResourceName] = person;
         _log.Add(person);
         // Superseded log entries are skipped on read; compact once they outnumber the live ones.
@@ -213,7 +271,7 @@ public sealed partial class GoogleAccount
         while (true)
         {
             var name = "people/c" + Random.Shared.NextInt64(1_000_000_000_000_000_000, long.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (!_people.ContainsKey(name)) return name;
+            if (!_people.ContainsKey(name) && !_latest.ContainsKey(name)) return name;
         }
     }
 

@@ -28,6 +28,13 @@ public sealed class StoredPerson
 
     public string Id => ResourceName["people/".Length..];
 
+    /// <summary>The same version at another change-log position (a delayed write when it becomes visible).</summary>
+    public StoredPerson WithSeq(long seq) => new()
+    {
+        ResourceName = ResourceName, Etag = Etag, SourceEtag = SourceEtag, SourceId = SourceId, Seq = seq,
+        UpdateTime = UpdateTime, Deleted = Deleted, Groups = Groups, PhotoUrl = PhotoUrl, Fields = Fields,
+    };
+
     /// <summary>The person as JSON for one read mask; the last rendering is cached because sync clients read
     /// many persons with the same mask.</summary>
     public byte[] Render(PersonFields mask)

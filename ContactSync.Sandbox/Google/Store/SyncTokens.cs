@@ -31,5 +31,14 @@ public sealed class SyncTokens(TimeProvider clock)
 
     public void ExpireAll() => _issued.Clear();
 
+    public List<Persistence.GoogleSyncTokenState> Export() =>
+        [.. _issued.Select(kv => new Persistence.GoogleSyncTokenState(kv.Key, kv.Value.Account.Email, kv.Value.Seq, kv.Value.Kind, kv.Value.At))];
+
+    public void Import(IEnumerable<Persistence.GoogleSyncTokenState> tokens, Func<string, GoogleAccount?> account)
+    {
+        foreach (var t in tokens)
+            if (account(t.Email) is { } owner) _issued[t.Token] = new Issued(owner, t.Seq, t.Kind, t.At);
+    }
+
     private sealed record Issued(GoogleAccount Account, long Seq, string Kind, DateTimeOffset At);
 }

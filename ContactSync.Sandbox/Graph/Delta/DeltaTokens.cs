@@ -23,6 +23,9 @@ public sealed class DeltaTokens(TimeProvider time, IOptions<GraphEmulatorOptions
 
     public void ExpireAll() => Interlocked.Increment(ref _generation);
 
+    /// <summary>Restores the generation of a saved state, so its delta links stay valid.</summary>
+    public void RestoreGeneration(int generation) => Volatile.Write(ref _generation, generation);
+
     public DeltaState NewState(string mailboxId, string folderId, long since, long upTo, bool initial, string? select) =>
         new(mailboxId, folderId, since, upTo, initial, select, Generation, time.GetUtcNow());
 

@@ -86,6 +86,16 @@ public sealed class TokenStore(GraphStore store, TimeProvider time, IOptions<Gra
     public IReadOnlyList<string> RefreshTokensOf(Mailbox mailbox) =>
         [.. _refresh.Where(kv => kv.Value.MailboxId == mailbox.Id).Select(kv => kv.Key)];
 
+    public (List<Persistence.GraphAccessState> Access, List<Persistence.GraphRefreshState> Refresh) Export() =>
+        ([.. _access.Select(kv => new Persistence.GraphAccessState(kv.Key, kv.Value.MailboxId, kv.Value.Generation, kv.Value.ExpiresAt))],
+         [.. _refresh.Select(kv => new Persistence.GraphRefreshState(kv.Key, kv.Value.MailboxId, kv.Value.ClientId, kv.Value.Scope, kv.Value.Generation))]);
+
+    public void Import(IEnumerable<Persistence.GraphAccessState> access, IEnumerable<Persistence.GraphRefreshState> refresh)
+    {
+        foreach (var a in access) _access[a.Token] = new AccessGrant(a.MailboxId, a.Generation, a.ExpiresAt);
+        foreach (var r in refresh) _refresh[r.Token] = new RefreshGrant(r.MailboxId, r.ClientId, r.Scope, r.Generation);
+    }
+
     public void Clear()
     {
         _codes.Clear();

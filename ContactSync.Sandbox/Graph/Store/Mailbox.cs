@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ContactSync.Sandbox.Control;
 
 namespace ContactSync.Sandbox.Graph.Store;
 
@@ -13,6 +14,10 @@ public readonly record struct WriteOutcome<T>(WriteStatus Status, T? Value) wher
 /// <summary>
 /// One Outlook mailbox: its contact folders, contacts and the change index that delta rounds read. Each
 /// mailbox has its own lock, so requests for different mailboxes never contend.
+/// <para>With a propagation delay, <c>_contacts</c> and the change index are what listings and delta show; a
+/// write first goes to <c>_latest</c> (what reads by id and If-Match checks see) and to a queue, and is applied
+/// to the listed state, at a new change-index position, once its delay has passed. So a delta link issued
+/// while a write was hidden still delivers it.</para>
 /// </summary>
 public sealed class Mailbox
 {
@@ -23,15 +28,23 @@ public sealed class Mailbox
     // changes again moves to a new position, so a delta round sees each contact at most once.
     private readonly SortedSet<long> _changeSeqs = [];
     private readonly Dictionary<long, object> _changes = [];
+    private readonly TimeProvider _clock;
+    private readonly PropagationDelay _delay;
+    // Writes not yet visible in listings: the newest version per contact (null: deleted), and every write in order.
+    private readonly Dictionary<string, ContactRecord?> _latest = new(StringComparer.Ordinal);
+    private readonly Queue<(DateTimeOffset VisibleAt, string Id, ContactRecord? Next)> _pending = new();
+    private DateTimeOffset _lastVisibleAt;
     private long _seq;
     private long _order;
     private int _grantGeneration;
 
-    public Mailbox(string id, string email)
+    public Mailbox(string id, string email, TimeProvider? clock = null, PropagationDelay? delay = null, string? defaultFolderId = null)
     {
         Id = id;
         Email = email;
-        DefaultFolderId = GraphIds.NewFolderId();
+        _clock = clock ?? TimeProvider.System;
+        _delay = delay ?? new PropagationDelay();
+        DefaultFolderId = defaultFolderId ?? GraphIds.NewFolderId();
         _folders[DefaultFolderId] = new FolderRecord(DefaultFolderId, "Contacts", GraphIds.NewFolderId(), 0);
     }
 
@@ -44,7 +57,17 @@ public sealed class Mailbox
 
     public void RevokeGrants() => Interlocked.Increment(ref _grantGeneration);
 
-    public long CurrentSeq { get { lock (_gate) return _seq; } }
+    public long CurrentSeq
+    {
+        get
+        {
+            lock (_gate)
+            {
+                Publish();
+                return _seq;
+            }
+        }
+    }
 
     public ContactRecord? GetContact(string id, string? folderId)
     {
@@ -55,6 +78,7 @@ public sealed class Mailbox
     {
         lock (_gate)
         {
+            Publish();
             var list = _contacts.Values.Where(c => c.FolderId == folderId).ToList();
             list.Sort((a, b) => a.Order.CompareTo(b.Order));
             return list;
@@ -70,7 +94,7 @@ public sealed class Mailbox
             if (!_folders.ContainsKey(folderId)) return null;
             var record = new ContactRecord(GraphIds.NewItemId(), folderId, GraphIds.NewChangeKey(), ++_order, 0,
                 now, now, props, extended);
-            return Index(record);
+            return Commit(record.Id, record);
         }
     }
 
@@ -81,9 +105,8 @@ public sealed class Mailbox
         {
             if (Find(id, folderId) is not { } current) return WriteOutcome<ContactRecord>.Fail(WriteStatus.NotFound);
             if (!ETagMatches(ifMatch, current)) return WriteOutcome<ContactRecord>.Fail(WriteStatus.PreconditionFailed);
-            Unindex(current.Seq);
             var next = apply(current) with { ChangeKey = GraphIds.NewChangeKey(), Modified = now };
-            return WriteOutcome<ContactRecord>.Ok(Index(next));
+            return WriteOutcome<ContactRecord>.Ok(Commit(id, next)!);
         }
     }
 
@@ -93,7 +116,7 @@ public sealed class Mailbox
         {
             if (Find(id, folderId) is not { } current) return WriteOutcome<ContactRecord>.Fail(WriteStatus.NotFound);
             if (!ETagMatches(ifMatch, current)) return WriteOutcome<ContactRecord>.Fail(WriteStatus.PreconditionFailed);
-            RemoveLocked(current, moved: false);
+            Commit(id, null);
             return WriteOutcome<ContactRecord>.Ok(current);
         }
     }
@@ -104,12 +127,11 @@ public sealed class Mailbox
     {
         lock (_gate)
         {
-            if (!_contacts.TryGetValue(id, out var current) || !_folders.ContainsKey(targetFolderId))
+            if (Find(id, null) is not { } current || !_folders.ContainsKey(targetFolderId))
                 return WriteOutcome<ContactRecord>.Fail(WriteStatus.NotFound);
             if (current.FolderId == targetFolderId) return WriteOutcome<ContactRecord>.Ok(current);
-            RemoveLocked(current, moved: true);
             var next = current with { FolderId = targetFolderId, ChangeKey = GraphIds.NewChangeKey(), Modified = now };
-            return WriteOutcome<ContactRecord>.Ok(Index(next));
+            return WriteOutcome<ContactRecord>.Ok(Commit(id, next)!);
         }
     }
 
@@ -157,8 +179,8 @@ public sealed class Mailbox
             var doomed = new HashSet<string> { id };
             for (var grew = true; grew;)
                 grew = _folders.Values.Where(f => doomed.Contains(f.ParentFolderId)).Aggregate(false, (g, f) => doomed.Add(f.Id) | g);
-            var removed = _contacts.Values.Where(c => doomed.Contains(c.FolderId)).ToList();
-            foreach (var contact in removed) RemoveLocked(contact, moved: false);
+            var removed = CurrentContacts().Where(c => doomed.Contains(c.FolderId)).ToList();
+            foreach (var contact in removed) Commit(contact.Id, null);
             foreach (var folderId in doomed) _folders.Remove(folderId);
             return removed;
         }
@@ -170,6 +192,7 @@ public sealed class Mailbox
     {
         lock (_gate)
         {
+            Publish();
             var items = new List<object>(Math.Min(max, 64));
             if (after >= upTo) return (items, after, false);
             var last = after;
@@ -185,8 +208,63 @@ public sealed class Mailbox
         }
     }
 
-    private ContactRecord? Find(string id, string? folderId) =>
-        _contacts.TryGetValue(id, out var c) && (folderId is null || c.FolderId == folderId) ? c : null;
+    /// <summary>The newest version of a contact, visible in listings or not.</summary>
+    private ContactRecord? Find(string id, string? folderId)
+    {
+        var c = _latest.Count > 0 && _latest.TryGetValue(id, out var latest) ? latest : _contacts.GetValueOrDefault(id);
+        return c is not null && (folderId is null || c.FolderId == folderId) ? c : null;
+    }
+
+    private IEnumerable<ContactRecord> CurrentContacts() =>
+        _latest.Count == 0 ? _contacts.Values
+            : _contacts.Values.Where(c => !_latest.ContainsKey(c.Id)).Concat(_latest.Values.OfType<ContactRecord>());
+
+    /// <summary>Records a write of contact <paramref name="id"/> (<paramref name="next"/> null: deleted): listed at
+    /// once without a propagation delay, else queued until it is due.</summary>
+    private ContactRecord? Commit(string id, ContactRecord? next)
+    {
+        var delay = _delay.Value;
+        if (_pending.Count == 0 && delay <= TimeSpan.Zero) return Show(id, next);
+        Publish();
+        // Due times never go backwards, so the writes of one contact show in the order they were made.
+        var visibleAt = _clock.GetUtcNow() + delay;
+        if (_pending.Count > 0 && visibleAt < _lastVisibleAt) visibleAt = _lastVisibleAt;
+        _lastVisibleAt = visibleAt;
+        _latest[id] = next;
+        _pending.Enqueue((visibleAt, id, next));
+        return next;
+    }
+
+    /// <summary>Applies the writes whose delay has passed to the listed state, each at a new index position.</summary>
+    private void Publish()
+    {
+        if (_pending.Count == 0) return;
+        var now = _clock.GetUtcNow();
+        while (_pending.TryPeek(out var due) && due.VisibleAt <= now)
+        {
+            _pending.Dequeue();
+            if (_latest.TryGetValue(due.Id, out var latest) && ReferenceEquals(latest, due.Next)) _latest.Remove(due.Id);
+            Show(due.Id, due.Next);
+        }
+    }
+
+    /// <summary>Makes a write visible: an update re-indexes the contact, a delete or a move to another folder
+    /// leaves a tombstone in the folder it left.</summary>
+    private ContactRecord? Show(string id, ContactRecord? next)
+    {
+        var shown = _contacts.GetValueOrDefault(id);
+        if (next is null)
+        {
+            if (shown is not null) RemoveLocked(shown, moved: false);
+            return null;
+        }
+        if (shown is not null)
+        {
+            if (shown.FolderId != next.FolderId) RemoveLocked(shown, moved: true);
+            else Unindex(shown.Seq);
+        }
+        return Index(next);
+    }
 
     private bool NameTaken(string parentId, string name, string? except) =>
         _folders.Values.Any(f => f.ParentFolderId == parentId && f.Id != except &&
@@ -215,6 +293,53 @@ public sealed class Mailbox
         _changeSeqs.Add(tombstone.Seq);
         _changes[tombstone.Seq] = tombstone;
     }
+
+    public Persistence.MailboxState Export()
+    {
+        lock (_gate)
+        {
+            return new Persistence.MailboxState(Id, Email, DefaultFolderId, _seq, _order, GrantGeneration,
+                [.. _folders.Values], [.. _contacts.Values], [.. _changes.Values.OfType<Tombstone>()],
+                [.. _pending.Select(p => new Persistence.PendingContact(p.VisibleAt, p.Id, p.Next))], _lastVisibleAt);
+        }
+    }
+
+    public static Mailbox Restore(Persistence.MailboxState state, TimeProvider clock, PropagationDelay delay)
+    {
+        var mailbox = new Mailbox(state.Id, state.Email, clock, delay, state.DefaultFolderId);
+        lock (mailbox._gate)
+        {
+            mailbox._folders.Clear();
+            foreach (var folder in state.Folders) mailbox._folders[folder.Id] = folder;
+            foreach (var contact in state.Contacts)
+            {
+                var restored = WithLookups(contact);
+                mailbox._contacts[contact.Id] = restored;
+                mailbox._changeSeqs.Add(contact.Seq);
+                mailbox._changes[contact.Seq] = restored;
+            }
+            foreach (var tombstone in state.Tombstones)
+            {
+                mailbox._changeSeqs.Add(tombstone.Seq);
+                mailbox._changes[tombstone.Seq] = tombstone;
+            }
+            foreach (var pending in state.Pending)
+            {
+                var next = pending.Next is null ? null : WithLookups(pending.Next);
+                mailbox._pending.Enqueue((pending.VisibleAt, pending.Id, next));
+                mailbox._latest[pending.Id] = next;
+            }
+            mailbox._lastVisibleAt = state.LastVisibleAt;
+            mailbox._seq = state.Seq;
+            mailbox._order = state.Order;
+            mailbox._grantGeneration = state.GrantGeneration;
+        }
+        return mailbox;
+    }
+
+    /// <summary>Extended property ids are case-insensitive; a deserialised dictionary is not.</summary>
+    private static ContactRecord WithLookups(ContactRecord c) =>
+        c with { Extended = new Dictionary<string, ExtendedProperty>(c.Extended, StringComparer.OrdinalIgnoreCase) };
 
     private static bool ETagMatches(string? ifMatch, ContactRecord current)
     {
