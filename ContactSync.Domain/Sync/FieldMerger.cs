@@ -66,6 +66,28 @@ public static class FieldMerger
     }
 
     /// <summary>
+    /// The base to keep when a merge's CRM side is applied but its push to the provider may not land (the provider
+    /// moved on meanwhile, which a lagging feed hides): the paths where the merged content is what the provider holds
+    /// are agreed as of the observed provider version; the others keep the old base. So the next merge sees the CRM's
+    /// own pending changes as changes, and never mistakes the values it pulled for CRM edits (a false conflict that
+    /// would let a pulled value beat the provider's newer one).
+    /// </summary>
+    public static ContactFields AgreedAfterPull(ContactFields agreed, ContactFields merged, ContactFields provider, Func<ContactFields, ContactFields> retainable)
+    {
+        var baseValues = Values(agreed);
+        var mergedValues = Values(merged);
+        var providerValues = Values(retainable(provider));
+        var taken = new List<FieldChange>();
+        foreach (var path in ContactChanges.Paths)
+        {
+            var m = Get(mergedValues, path);
+            if (JsonElement.DeepEquals(m, Get(providerValues, path)) && !JsonElement.DeepEquals(m, Get(baseValues, path)))
+                taken.Add(new FieldChange(path, Get(baseValues, path), m));
+        }
+        return ContactChanges.Apply(Wrap(agreed), taken).Fields;
+    }
+
+    /// <summary>
     /// Item-by-item three-way merge of a list: the CRM's items in its order, minus those the provider removed, plus
     /// those the provider added. Items the provider cannot hold are not in its base, so it can never remove them.
     /// </summary>

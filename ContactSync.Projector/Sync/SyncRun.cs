@@ -175,14 +175,21 @@ internal sealed class SyncRun
 
     private async Task MergeAsync(ContactFields agreed, Contact crm, ProviderContact u, List<(Guid, ContactFields, ProviderContactUpdate)> updates, CancellationToken ct)
     {
-        var merge = FieldMerger.Merge(agreed, crm.Fields, u.Fields, Retainable, Settings.Conflicts, crm.UpdatedAt, u.UpdatedAt);
-        var merged = Settings.PullsFromProvider ? merge.Merged : crm.Fields;
+        MergeResult Decide(Contact c) => FieldMerger.Merge(agreed, c.Fields, u.Fields, Retainable, Settings.Conflicts, c.UpdatedAt, u.UpdatedAt);
+        var merge = Decide(crm);
         if (merge.CrmChanges && Settings.PullsFromProvider)
         {
-            await _store.HandleContactAsync(crm.Id, c => c.Deleted ? null
-                : new ContactCommand.UpdateContact(c.Id, ContactPatch.SetAll(merged, c.Tags), _actor, Now), ct);
-            _counts.UpdatedInCrm++;
+            // Decided again on the contact's own stream: the read model the run started from may not show an edit made
+            // moments ago, and a merge on that stale copy would silently overwrite it.
+            var after = await _store.HandleContactAsync(crm.Id, c =>
+            {
+                merge = Decide(c);
+                return c.Deleted || !merge.CrmChanges ? null : new ContactCommand.UpdateContact(c.Id, ContactPatch.SetAll(merge.Merged, c.Tags), _actor, Now);
+            }, ct);
+            if (merge.CrmChanges && !after.Deleted) _counts.UpdatedInCrm++;
+            crm = after;
         }
+        var merged = Settings.PullsFromProvider ? merge.Merged : crm.Fields;
         if (merge.Conflicts.Count > 0)
         {
             await AppendAsync([.. merge.Conflicts.Select(f => new ConflictRecorded(_connection.TenantId, _connection.Id, _runId, Guid.CreateVersion7(), crm.Id,
@@ -190,7 +197,13 @@ internal sealed class SyncRun
             _counts.Conflicts += merge.Conflicts.Count;
         }
         if (Settings.PushesToProvider && !Equals(Retainable(merged), Retainable(u.Fields)))
+        {
+            // What the CRM just took from the provider is agreed already, whether or not the push below lands.
+            if (merge.CrmChanges && Settings.PullsFromProvider)
+                await AppendAsync([new LinkAgreed(_connection.TenantId, _connection.Id, _runId, crm.Id, u.Id, u.ETag,
+                    FieldMerger.AgreedAfterPull(agreed, merged, u.Fields, Retainable), Now)], ct);
             updates.Add((crm.Id, merged, new ProviderContactUpdate(u.Id, merged, u.ETag, crm.Id.ToString())));
+        }
         else
             await AppendAsync([new LinkAgreed(_connection.TenantId, _connection.Id, _runId, crm.Id, u.Id, u.ETag, merged, Now)], ct);
     }

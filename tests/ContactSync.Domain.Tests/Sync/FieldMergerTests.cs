@@ -150,4 +150,22 @@ public sealed class FieldMergerTests
         var without = Merge(Agreed, Agreed with { PhotoUrl = "https://provider.example/b.jpg" });
         Assert.Equal("https://provider.example/b.jpg", without.Merged.PhotoUrl);
     }
+
+    [Fact]
+    public void After_a_pull_whose_push_did_not_land_the_pulled_field_is_agreed_and_the_crms_own_change_is_still_a_change()
+    {
+        // CRM changed the job title; the provider (as a lagging feed showed it) changed the company.
+        var crm = Agreed with { JobTitle = "CTO" };
+        var seen = Agreed with { Company = "Globex" };
+        var merged = Merge(crm, seen).Merged;
+        var kept = FieldMerger.AgreedAfterPull(Agreed, merged, seen, Everything);
+        Assert.Equal(Agreed with { Company = "Globex" }, kept);
+
+        // The provider had moved on to another company meanwhile, and the push with the old version failed. The
+        // next merge takes the provider's newer company with no conflict, and still pushes the CRM's title.
+        var next = FieldMerger.Merge(kept, merged, seen with { Company = "Initech" }, Everything, ConflictPolicy.LastWriterWins, Later, Earlier);
+        Assert.Empty(next.Conflicts);
+        Assert.Equal(("CTO", "Initech"), (next.Merged.JobTitle, next.Merged.Company));
+        Assert.True(next.ProviderChanges);
+    }
 }

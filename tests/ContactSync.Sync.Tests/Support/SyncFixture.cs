@@ -38,8 +38,8 @@ public class SyncFixture : IAsyncLifetime
     /// <summary>Every connection's poll interval here: short, so tests of other things need not wait for a poll.</summary>
     protected virtual string PollOverride => "00:00:02";
 
-    /// <summary>How long the engine lets the sandbox's listings lag (no propagation delay is set unless a test sets one).</summary>
-    protected virtual string ProviderLag => "00:00:01";
+    /// <summary>How long the engine lets the sandbox's listings lag: longer than any propagation delay a test sets.</summary>
+    protected virtual string ProviderLag => "00:00:03";
 
     public string OperatorKey { get; } = "operator-" + Guid.NewGuid().ToString("N");
     public string ConnectionString { get; private set; } = "";
