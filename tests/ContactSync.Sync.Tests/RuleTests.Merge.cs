@@ -332,11 +332,13 @@ public sealed class MergeRuleTests(SyncFixture system)
         return found!;
     }
 
+    /// <summary>Pauses the connection and waits until no run is under way, so no run sees one side's edit without the other's.</summary>
     private static async Task PauseAsync(CrmUser crm, Guid connection)
     {
         await crm.StepAsync(connection, "pause", HttpStatusCode.OK);
         await Eventually.TrueAsync(async () => (await crm.GetConnectionAsync(connection)) is var c
-            && c.GetProperty("state").GetString() == "paused" && c.GetProperty("progress").ValueKind == JsonValueKind.Null, "the paused connection without a run");
+            && c.GetProperty("state").GetString() == "paused" && c.GetProperty("progress").ValueKind == JsonValueKind.Null,
+            "the paused connection without a run", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Sets a photo the way Google Contacts does (people.updateContactPhoto on the person's account); the photo's URL.</summary>
