@@ -35,6 +35,7 @@ public static class FieldMerger
         var providerBase = Values(retainable(agreed));
         var crmValues = Values(crm);
         var providerValues = Values(retainable(provider));
+        var providerPhoto = Get(Values(provider), PhotoPath);
         var conflicts = new List<FieldConflict>();
         var result = new List<FieldChange>();
 
@@ -42,13 +43,20 @@ public static class FieldMerger
         {
             var b = Get(baseValues, path);
             var c = Get(crmValues, path);
+            if (path == PhotoPath)
+            {
+                // Rule 9. The sync never writes a photo to the provider, so the retainable projection leaves it out and
+                // the photo is compared as the provider has it: one the provider holds anew fills a CRM contact without one.
+                if (c.ValueKind == JsonValueKind.Null && providerPhoto.ValueKind != JsonValueKind.Null && !JsonElement.DeepEquals(b, providerPhoto))
+                    result.Add(new FieldChange(path, c, providerPhoto));
+                continue;
+            }
             var p = Get(providerValues, path);
             var crmChanged = !JsonElement.DeepEquals(b, c);
             var providerChanged = !JsonElement.DeepEquals(Get(providerBase, path), p);
             if (!providerChanged) continue;                     // the CRM's value stands, changed or not
             JsonElement merged;
-            if (path == PhotoPath) merged = c.ValueKind == JsonValueKind.Null ? p : c;
-            else if (!crmChanged) merged = p.ValueKind == JsonValueKind.Array ? MergeItems(c, Get(providerBase, path), p) : p;
+            if (!crmChanged) merged = p.ValueKind == JsonValueKind.Array ? MergeItems(c, Get(providerBase, path), p) : p;
             else if (JsonElement.DeepEquals(c, p)) continue;
             else if (c.ValueKind == JsonValueKind.Array || p.ValueKind == JsonValueKind.Array) merged = MergeItems(c, Get(providerBase, path), p);
             else
