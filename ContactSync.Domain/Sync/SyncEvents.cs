@@ -67,7 +67,10 @@ public abstract record SyncEvent
     /// <summary>Progress of a run (phase such as <c>planning</c>, <c>pushing</c>, <c>importing</c>, <c>pulling</c>).</summary>
     public sealed record SyncRunProgressed(Guid TenantId, Guid ConnectionId, Guid RunId, string Phase, int Done, int Total, DateTimeOffset At) : SyncEvent;
 
-    public sealed record SyncRunCompleted(Guid TenantId, Guid ConnectionId, Guid RunId, RunCounts Counts, IReadOnlyList<string> Warnings, DateTimeOffset At) : SyncEvent;
+    /// <param name="Kind">What the run turned out to be, when not what it started as (a pull whose cursor had expired
+    /// ran as a resync, rule 11); null otherwise.</param>
+    public sealed record SyncRunCompleted(Guid TenantId, Guid ConnectionId, Guid RunId, RunCounts Counts, IReadOnlyList<string> Warnings, DateTimeOffset At,
+        RunKind? Kind = null) : SyncEvent;
 
     /// <summary>A run that stopped on an error; transient errors retry and do not end a run (rule 12).</summary>
     public sealed record SyncRunFailed(Guid TenantId, Guid ConnectionId, Guid RunId, RunCounts Counts, string Error, DateTimeOffset At) : SyncEvent;

@@ -116,7 +116,12 @@ internal sealed class ConnectionWorker(
                     WantWholeScope();   // the changes of a failed partial run are picked up by reading everything
                     throw;
                 }
-                catch (Exception e) when (e is not (OperationCanceledException or WrongExpectedVersionException or ReauthRequiredException))
+                catch (ReauthRequiredException e)
+                {
+                    state = await run.FailAsync(e.Message, CancellationToken.None);   // the run ends; the backlog waits for the re-auth
+                    throw;
+                }
+                catch (Exception e) when (e is not (OperationCanceledException or WrongExpectedVersionException))
                 {
                     state = await run.FailAsync(e is ProviderException ? e.Message : "The run stopped on an unexpected error; it is retried.", ct);
                     throw;
@@ -126,8 +131,8 @@ internal sealed class ConnectionWorker(
             }
             catch (ReauthRequiredException e)
             {
-                await store.HandleConnectionAsync(connectionId, new ConnectionCommand.RequireReauth(
-                    $"The provider refused the account's grant ({e.Message}); connect the account again to resume.", SyncActor(connection), time.GetUtcNow()), ct);
+                await store.HandleConnectionAsync(connectionId, new ConnectionCommand.RequireReauth(ReauthMessage(e.Message), SyncActor(connection), time.GetUtcNow()),
+                    CancellationToken.None);   // the supervisor may be stopping this worker for the same reason: record it anyway
                 return;
             }
             catch (AccountUnavailableException)
@@ -181,6 +186,8 @@ internal sealed class ConnectionWorker(
         if (options.Debounce > TimeSpan.Zero) await Task.Delay(options.Debounce, time, ct);
         return woken.Result;
     }
+
+    public static string ReauthMessage(string reason) => $"The provider refused the account's grant ({reason}); connect the account again to resume.";
 
     private TimeSpan PollInterval(Connection c) => options.PollOverride ?? TimeSpan.FromSeconds(c.Settings.PollSeconds);
 

@@ -139,7 +139,8 @@ internal sealed class ConnectionsProjection(ProjectionTables tables, ILogger log
                 changedRuns.Add(s.RunId);
                 break;
             case SyncEvent.SyncRunCompleted c when runs.TryGetValue(c.RunId, out var run):
-                runs[c.RunId] = run.Ended(c.Counts, c.Warnings, null, c.At);
+                runs[c.RunId] = run.Ended(c.Counts, c.Warnings, null, c.At) is var ended && c.Kind is { } kind
+                    ? ended with { Kind = WireNames<RunKind>.ToName(kind) } : ended;
                 changedRuns.Add(c.RunId);
                 break;
             case SyncEvent.SyncRunFailed f when runs.TryGetValue(f.RunId, out var run):

@@ -34,6 +34,7 @@ internal sealed class SyncRun
     private string _groupId = "";
     private readonly long _throttledAtStart;
     private IReadOnlySet<Guid>? _only;
+    private RunKind? _kind;
 
     private readonly TimeSpan _providerLag;
 
@@ -62,11 +63,13 @@ internal sealed class SyncRun
     {
         _groupId = _connection.Group.Id ?? throw new InvalidOperationException("The group is bound before a run.");
         var kind = _state.FirstSyncDone ? requested : RunKind.FirstSync;
+        var started = kind;
         var confirmed = _connection.DeletesConfirmedAt is { } v && v > _state.ConfirmedDeletesApplied ? v : (long?)null;
         await AppendAsync([new SyncRunStarted(_connection.TenantId, _connection.Id, _runId, kind, Now, confirmed)], ct);
 
         var (upserts, removals, cursor, full) = await ReadChangesAsync(kind == RunKind.FirstSync ? null : _state.Cursor, ct);
         if (full && kind != RunKind.FirstSync) kind = RunKind.Resync;
+        _kind = kind == started ? null : kind;
         await RecordAsync(upserts, removals, ct);
         if (only is not null && load is not null) crm = await WithContactsOfAsync(crm, upserts, load);
         _only = only;
@@ -436,7 +439,7 @@ internal sealed class SyncRun
     {
         var events = new List<SyncEvent>();
         if (cursor is not null && cursor != _state.Cursor) events.Add(new CursorSaved(_connection.TenantId, _connection.Id, cursor, Now));
-        events.Add(new SyncRunCompleted(_connection.TenantId, _connection.Id, _runId, Counted(), _warnings, Now));
+        events.Add(new SyncRunCompleted(_connection.TenantId, _connection.Id, _runId, Counted(), _warnings, Now, _kind));
         await AppendAsync(events, ct);
         return _state;
     }

@@ -149,6 +149,9 @@ internal sealed class SyncSupervisor(
             case AccountEvent.AccountGrantRenewed a:
                 _ = ClearReauthAsync(a.AccountId);
                 break;
+            case AccountEvent.AccountReauthRequired a:
+                _ = RequireReauthAsync(a.AccountId, a.Message);
+                break;
             case ContactEvent c:
                 foreach (var r in _running.Values)
                     if (r.Connection.TenantId == c.TenantId && !(c.Actor.Kind == ActorKind.Connection && c.Actor.Id == r.Connection.Id.ToString()))
@@ -165,6 +168,24 @@ internal sealed class SyncSupervisor(
     {
         foreach (var c in _connections.Values.Where(c => c.AccountId == accountId && c.NeedsReauth).ToList())
             await syncStore.HandleConnectionAsync(c.Id, new ConnectionCommand.ClearReauth(Actor.ForSystem("sync"), time.GetUtcNow()), CancellationToken.None);
+    }
+
+    /// <summary>A refused grant (seen by any caller of the account) puts the account's connections in <c>needs-reauth</c>,
+    /// whether or not their worker was the one that met it: the worker stops, and the user sees why (rule 11).</summary>
+    private async Task RequireReauthAsync(Guid accountId, string reason)
+    {
+        foreach (var c in _connections.Values.Where(c => c.AccountId == accountId && !c.NeedsReauth && c.Status != ConnectionStatus.Disconnected).ToList())
+        {
+            try
+            {
+                await syncStore.HandleConnectionAsync(c.Id, new ConnectionCommand.RequireReauth(ConnectionWorker.ReauthMessage(reason), Actor.ForSystem("sync"),
+                    time.GetUtcNow()), CancellationToken.None);
+            }
+            catch (DomainRuleViolation)
+            {
+                // disconnected meanwhile
+            }
+        }
     }
 
     private void Wake(Guid connectionId, RunKind kind)

@@ -57,6 +57,17 @@ public sealed partial class GoogleContactProvider
                     : Failed(ProviderErrorKind.Unconfirmed, $"The create's outcome is unknown ({e.Message}); it is looked up by CRM id later.");
             return;
         }
+        catch (GoogleApiException e) when (Reason(e) == "MAX_CONTACTS_EXCEEDED" && pending.Count > 1)
+        {
+            // The whole batch does not fit under the account's limit, but part of it may (rule 10: add up to the limit):
+            // halves find how many still fit, in a few more requests.
+            var half = pending.Count / 2;
+            await CreateChunkAsync(contacts, pending[..half], membership, results, ct);
+            if (results[pending[half - 1]].Error?.Kind == ProviderErrorKind.LimitReached)
+                foreach (var i in pending[half..]) results[i] = Failed(ProviderErrorKind.LimitReached, e.Error?.Message ?? "Contact limit reached.", 400);
+            else await CreateChunkAsync(contacts, pending[half..], membership, results, ct);
+            return;
+        }
         catch (GoogleApiException e) when (Reason(e) == "MAX_CONTACTS_EXCEEDED")
         {
             foreach (var i in pending) results[i] = Failed(ProviderErrorKind.LimitReached, e.Error?.Message ?? "Contact limit reached.", 400);
