@@ -16,14 +16,21 @@ public sealed partial class NotificationDelivery(
 
     private async Task WorkAsync(CancellationToken ct)
     {
-        await foreach (var n in registry.Queue.ReadAllAsync(ct))
+        try
         {
-            for (var attempt = 1; attempt <= Attempts; attempt++)
+            await foreach (var n in registry.Queue.ReadAllAsync(ct))
             {
-                if (await TryDeliverAsync(n, ct)) break;
-                if (attempt < Attempts) await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
-                else Log.DeliveryAbandoned(logger, n.Url, Attempts);
+                for (var attempt = 1; attempt <= Attempts; attempt++)
+                {
+                    if (await TryDeliverAsync(n, ct)) break;
+                    if (attempt < Attempts) await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
+                    else Log.DeliveryAbandoned(logger, n.Url, Attempts);
+                }
             }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // the sandbox is stopping
         }
     }
 

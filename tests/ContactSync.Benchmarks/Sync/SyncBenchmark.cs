@@ -67,6 +67,7 @@ public static class SyncBenchmark
             ["ConnectionStrings__events"] = cs, ["Providers__SandboxUri"] = sandboxUri.ToString(),
             ["ContactSync__GrantKeys__Current"] = "bench", ["ContactSync__GrantKeys__Keys__bench"] = grantKey,
             ["ContactSync__Sync__ScanInterval"] = "00:00:00.200", ["Logging__LogLevel__Default"] = "Warning", ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["ContactSync__PublicUrl"] = apiUri.ToString(),   // Outlook connections get change notifications from the sandbox
         });
         Console.WriteLine($"PostgreSQL: {server.Description}; sandbox at {sandboxUri}; API at {apiUri}; projector pid {projector.Id}");
 
@@ -147,6 +148,44 @@ public static class SyncBenchmark
         var rssAfter = PeakRssMb(projector);
         Console.WriteLine($"first import of {msCount:N0} from Outlook: {import.Elapsed.TotalSeconds:F1} s (the bare listing of {listed:N0}: {listing.Elapsed.TotalSeconds:F1} s); projector peak RSS {rssAfter:F0} MB");
 
+        // Provider edits reaching the CRM: Outlook through change notifications (the poll is a minute away), Google on
+        // "sync now"; each timed from the provider's answer to the value read back through the API.
+        var providerEdits = (int)Option(args, "--provider-edits", 20);
+        await WaitAsync(async () => (await StatsAsync(sandboxClient)).GetValueOrDefault("microsoft POST /v1.0/subscriptions") > 0,
+            "the Outlook folder's change-notification subscription");
+        var atOutlook = (await ListAllAsync(outlook, folder.Id)).ToDictionary(c => c.Fields.Emails[0].Value);
+        var outlookLatencies = new List<double>();
+        var googleLatencies = new List<double>();
+        for (var k = 0; k < providerEdits; k++)
+        {
+            var i = random.Next(msCount);
+            var found = await ReadAsync(await admin.GetAsync($"/api/contacts?q={Uri.EscapeDataString($"outlook{i}@bench")}&limit=2"));
+            var crmId = found.GetProperty("items")[0].GetProperty("id").GetGuid();
+            var current = (await outlook.GetAsync([atOutlook[$"outlook{i}@bench.example.com"].Id], default)).Single();
+            var title = $"Outlook edit {k}";
+            if (!(await outlook.UpdateAsync([new ProviderContactUpdate(current.Id, current.Fields with { JobTitle = title }, current.ETag)], default))[0].Succeeded)
+                throw new InvalidOperationException("the Outlook edit failed");
+            var outlookEdit = Stopwatch.StartNew();
+            await WaitAsync(async () => (await ReadAsync(await admin.GetAsync($"/api/contacts/{crmId}"))).GetProperty("jobTitle").GetString() == title,
+                $"Outlook edit {k} in the CRM", TimeSpan.FromSeconds(30), 5);
+            outlookLatencies.Add(outlookEdit.Elapsed.TotalMilliseconds);
+
+            var id = ids[random.Next(ids.Length)];
+            var atGoogle = (await google.GetAsync([byCrmId[id.ToString()]], default)).Single();
+            var company = $"Google edit {k}";
+            if (!(await google.UpdateAsync([new ProviderContactUpdate(atGoogle.Id, atGoogle.Fields with { Company = company }, atGoogle.ETag)], default))[0].Succeeded)
+                throw new InvalidOperationException("the Google edit failed");
+            var googleEdit = Stopwatch.StartNew();
+            await ReadAsync(await admin.PostAsync($"/api/connections/{connection}/sync", null));
+            await WaitAsync(async () => (await ReadAsync(await admin.GetAsync($"/api/contacts/{id}"))).GetProperty("company").GetString() == company,
+                $"Google edit {k} in the CRM", TimeSpan.FromSeconds(30), 5);
+            googleLatencies.Add(googleEdit.Elapsed.TotalMilliseconds);
+        }
+        outlookLatencies.Sort();
+        googleLatencies.Sort();
+        Console.WriteLine($"{providerEdits} Outlook edits to the CRM (notifications): p50 {Percentile(outlookLatencies, 0.5):F0} ms, max {outlookLatencies[^1]:F0} ms; " +
+            $"{providerEdits} Google edits on sync now: p50 {Percentile(googleLatencies, 0.5):F0} ms, max {googleLatencies[^1]:F0} ms");
+
         Console.WriteLine();
         Console.WriteLine($"{"measurement",-52} {"figure",14} {"baseline (same run)",22} {"target",16}");
         Row($"first sync of {count:N0} CRM contacts to Google", $"{first.Elapsed.TotalSeconds:F1} s", $"{floor.Seconds:F1} s bare batches", "< 30 s");
@@ -155,6 +194,8 @@ public static class SyncBenchmark
         Row($"CRM edit reaches Google ({edits} edits) p50", $"{p50:F0} ms", "", "< 300 ms");
         Row("  p99", $"{p99:F0} ms", "", "< 1000 ms");
         Row($"first import of {msCount:N0} from Outlook", $"{import.Elapsed.TotalSeconds:F1} s", $"{listing.Elapsed.TotalSeconds:F1} s bare listing", "< 45 s");
+        Row($"Outlook edit reaches the CRM ({providerEdits}, notified) max", $"{outlookLatencies[^1]:F0} ms", $"poll {60_000} ms", "< 2000 ms");
+        Row($"Google edit reaches the CRM on sync now ({providerEdits}) max", $"{googleLatencies[^1]:F0} ms", "", "at once");
         Console.WriteLine($"total run {total.Elapsed.TotalSeconds:F0} s");
         Console.WriteLine("BENCH_JSON " + JsonSerializer.Serialize(new
         {
@@ -162,6 +203,8 @@ public static class SyncBenchmark
             floorSeconds = Math.Round(floor.Seconds, 1), floorRequests = floor.Requests, projectorPeakRssMb = Math.Round(rssMb),
             edits, editP50Ms = Math.Round(p50), editP99Ms = Math.Round(p99), msContacts = msCount, msImportSeconds = Math.Round(import.Elapsed.TotalSeconds, 1),
             msListingSeconds = Math.Round(listing.Elapsed.TotalSeconds, 1), projectorPeakRssAfterImportMb = Math.Round(rssAfter),
+            providerEdits, outlookEditP50Ms = Math.Round(Percentile(outlookLatencies, 0.5)), outlookEditMaxMs = Math.Round(outlookLatencies[^1]),
+            googleSyncNowEditP50Ms = Math.Round(Percentile(googleLatencies, 0.5)), googleSyncNowEditMaxMs = Math.Round(googleLatencies[^1]),
         }));
         projector.Kill(entireProcessTree: true);
         await api.StopAsync();
