@@ -111,28 +111,9 @@ internal sealed class TransientRetryHandler : DelegatingHandler
         var exponential = _options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
         return TimeSpan.FromMilliseconds(Math.Min(exponential, _options.MaxDelay.TotalMilliseconds) * (0.5 + Random.Shared.NextDouble() / 2));
     }
-
-    /// <summary>Reads each attempt's body to the end, so that a body cut short fails inside the retry.</summary>
-    private sealed class BufferingHandler(HttpMessageHandler transport) : DelegatingHandler(transport)
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
-        {
-            var response = await base.SendAsync(request, ct);
-            try
-            {
-                await response.Content.LoadIntoBufferAsync(ct);
-                return response;
-            }
-            catch
-            {
-                response.Dispose();
-                throw;
-            }
-        }
-    }
 }
 
-/// <summary>A create's outcome is unknown; the adapter checks for the CRM ids before sending it again.</summary>
+/// <summary>A create's outcome is unknown; the adapter looks for its CRM ids, and what it does not find is <see cref="ProviderErrorKind.Unconfirmed"/>.</summary>
 internal sealed class AmbiguousCreateException(string message, Exception? inner) : ProviderException(message, inner);
 
 /// <summary>Google.Apis client factory that puts <see cref="TransientRetryHandler"/> under its message handler.</summary>

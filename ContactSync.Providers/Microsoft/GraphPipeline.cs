@@ -77,24 +77,4 @@ internal static class GraphPipeline
             return base.SendAsync(request, ct);
         }
     }
-
-    /// <summary>Buffers every response, so that a body cut short fails inside the retry rather than later in the
-    /// SDK's parser.</summary>
-    private sealed class BufferingHandler : DelegatingHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
-        {
-            var response = await base.SendAsync(request, ct);
-            try
-            {
-                await response.Content.LoadIntoBufferAsync(ct);
-                return response;
-            }
-            catch
-            {
-                response.Dispose();
-                throw;
-            }
-        }
-    }
 }
