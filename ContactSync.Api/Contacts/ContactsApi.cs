@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ContactSync.Api.Auth;
 using ContactSync.Api.Infrastructure;
+using ContactSync.Domain.Common;
 using ContactSync.Domain.Contacts;
 using ContactSync.Domain.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -114,15 +115,8 @@ public static class ContactsApi
         return TypedResults.Ok(new DuplicatesResponse(items));
     }
 
-    private static List<string> Reasons(ContactFields a, ContactFields b)
-    {
-        var reasons = new List<string>();
-        if (MatchKeys.EmailKeys(a).Intersect(MatchKeys.EmailKeys(b)).Any()) reasons.Add("email");
-        if (MatchKeys.PhoneKeys(a).Intersect(MatchKeys.PhoneKeys(b)).Any()) reasons.Add("phone");
-        if (MatchKeys.CompanyKey(a) is { } ca && ca == MatchKeys.CompanyKey(b) && MatchKeys.NameKey(a) is { } na && MatchKeys.NameKey(b) is { } nb
-            && MatchKeys.NamesClose(na, nb)) reasons.Add("name");
-        return reasons;
-    }
+    private static List<string> Reasons(ContactFields a, ContactFields b) =>
+        [.. MatchKeys.Resemblances(a, b).Select(WireNames<DuplicateReason>.ToName)];
 
     public static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> PatchContact(
         Guid id, JsonElement body, Caller caller, [AsParameters] ContactServices s, CancellationToken ct)

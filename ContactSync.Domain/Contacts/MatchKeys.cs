@@ -48,13 +48,16 @@ public static class MatchKeys
         a == b || Math.Abs(a.Length - b.Length) <= a.Length / CharsPerTypo && Distance(a, b) <= Math.Min(a.Length, b.Length) / CharsPerTypo;
 
     /// <summary>Why <paramref name="a"/> and <paramref name="b"/> look like one person, or null when they do not.</summary>
-    public static DuplicateReason? Resemblance(ContactFields a, ContactFields b)
+    public static DuplicateReason? Resemblance(ContactFields a, ContactFields b) => Resemblances(a, b).Cast<DuplicateReason?>().FirstOrDefault();
+
+    /// <summary>Every reason two contacts look like one person, strongest first (e-mail, phone, a close name in the
+    /// same company); empty when they do not.</summary>
+    public static IEnumerable<DuplicateReason> Resemblances(ContactFields a, ContactFields b)
     {
-        if (EmailKeys(a).Intersect(EmailKeys(b)).Any()) return DuplicateReason.Email;
-        if (PhoneKeys(a).Intersect(PhoneKeys(b)).Any()) return DuplicateReason.Phone;
+        if (EmailKeys(a).Intersect(EmailKeys(b)).Any()) yield return DuplicateReason.Email;
+        if (PhoneKeys(a).Intersect(PhoneKeys(b)).Any()) yield return DuplicateReason.Phone;
         if (CompanyKey(a) is { } ca && ca == CompanyKey(b) && NameKey(a) is { } na && NameKey(b) is { } nb && NamesClose(na, nb))
-            return DuplicateReason.Name;
-        return null;
+            yield return DuplicateReason.Name;
     }
 
     /// <summary>Lower case without accents, punctuation as spaces, one space between words.</summary>
