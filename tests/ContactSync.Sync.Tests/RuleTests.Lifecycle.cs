@@ -215,4 +215,30 @@ public sealed class LifecycleRuleTests(SyncFixture system)
         Assert.Equal(2, (await CrmContactsAsync(crm)).Count);                 // and nothing is deleted in the CRM
         await Eventually.TrueAsync(async () => (await crm.GetConnectionAsync(connection)).GetProperty("counts").GetProperty("linked").GetInt32() == 0, "no link left");
     }
+
+    [Fact]
+    public async Task Rule_1_a_list_connection_pushes_only_the_contacts_its_user_may_see_and_only_the_lists_creator_may_enable_it()
+    {
+        var admin = await system.NewTenantAsync();
+        var colleague = await system.NewUserAsync(admin);
+        var visible = await admin.NewContactAsync(new { name = new { given = "Shared", family = "Rule" }, tags = new[] { "team" }, visibility = "company" });
+        var hidden = await admin.NewContactAsync(new { name = new { given = "Private", family = "Rule" }, tags = new[] { "team" }, visibility = "owner" });
+        var own = await colleague.NewContactAsync(new { name = new { given = "Own", family = "Rule" }, tags = new[] { "team" } });
+        var list = await colleague.NewListAsync("Team " + Guid.NewGuid().ToString("N")[..6], new { tags = new[] { "team" } });
+        var email = SyncFixture.Email();
+        var account = await system.ConnectAccountAsync(colleague, "google", email);
+
+        // Planfix: only the list's creator may enable sync for it.
+        var adminAccount = await system.ConnectAccountAsync(admin, "google", SyncFixture.Email());
+        using (var refused = await admin.Api.PostAsJsonAsync("/api/connections", new { accountId = adminAccount, scope = "list", listId = list }))
+            await SyncFixture.Read(refused, HttpStatusCode.Forbidden);
+
+        var connection = await colleague.NewConnectionAsync(new { accountId = account, scope = "list", listId = list });
+        await colleague.StepAsync(connection, "start", HttpStatusCode.Accepted);
+        var synced = await colleague.SyncedAsync(connection);
+        var google = await system.AtProviderAsync("google", email);
+        var inGroup = await google.ContactsInGroupAsync(synced.GetProperty("group").GetProperty("id").GetString()!);
+        Assert.Equal(new[] { visible.ToString(), own.ToString() }.Order(), inGroup.Select(c => c.CrmId!).Order());
+        Assert.DoesNotContain(inGroup, c => c.CrmId == hidden.ToString());
+    }
 }
