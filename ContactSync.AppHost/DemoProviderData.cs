@@ -26,7 +26,7 @@ internal static class DemoProviderData
 
     public static IReadOnlyList<Person> Google { get; } = Generate(seed: 20261201, shared: SharedWithCrm(mobile: true, 0, 1, 7, 9, 11));
 
-    public static IReadOnlyList<Person> Microsoft { get; } = Generate(seed: 20261202, shared: SharedWithCrm(mobile: false, 2, 3, 9, 10, 6));
+    public static IReadOnlyList<Person> Microsoft { get; } = Generate(seed: 20261202, shared: SharedWithCrm(mobile: false, 3, 9, 11, 0, 7));
 
     /// <summary>The CRM demo contacts (DemoData) at given indexes, as a provider holds them: same name and e-mail, another phone.</summary>
     private static IReadOnlyList<Person> SharedWithCrm(bool mobile, params int[] indexes) =>
