@@ -5,7 +5,10 @@ internal static class DemoData
 {
     public const string TenantName = "Demo Company";
 
-    public static readonly object[] Contacts =
+    /// <summary>The CRM demo contacts as plain records (the provider demo data shares some of their e-mails).</summary>
+    internal sealed record Person(string Given, string Family, string Email, string Phone, string Company, string JobTitle, string[] Tags);
+
+    public static readonly Person[] People =
     [
         Contact("Ada", "Lovelace", "ada.lovelace@example.com", "+44 20 7946 0958", "Analytical Engines Ltd", "Programmer", "customer", "vip"),
         Contact("Alan", "Turing", "alan@example.org", "020 7946 0011", "Bletchley Park", "Cryptanalyst", "customer"),
@@ -21,14 +24,17 @@ internal static class DemoData
         Contact("Priya", "Raman", "priya.raman@example.in", "+91 98765 43210", "Raman Textiles", "Owner", "customer"),
     ];
 
-    private static object Contact(string given, string family, string email, string phone, string company, string title, params string[] tags) => new
+    public static readonly object[] Contacts = [.. People.Select(p => (object)new
     {
-        name = new { given, family },
-        emails = new[] { new { value = email, type = "work" } },
-        phones = new[] { new { value = phone, type = "work" } },
-        company,
-        jobTitle = title,
-        tags,
+        name = new { given = p.Given, family = p.Family },
+        emails = new[] { new { value = p.Email, type = "work" } },
+        phones = new[] { new { value = p.Phone, type = "work" } },
+        company = p.Company,
+        jobTitle = p.JobTitle,
+        tags = p.Tags,
         visibility = "company",
-    };
+    })];
+
+    private static Person Contact(string given, string family, string email, string phone, string company, string title, params string[] tags) =>
+        new(given, family, email, phone, company, title, tags);
 }

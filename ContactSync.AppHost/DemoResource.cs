@@ -17,7 +17,7 @@ internal static class DemoResource
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static IResourceBuilder<ProjectResource> WithDemo(this IResourceBuilder<ProjectResource> api, AppHostSettings settings,
-        EventsDatabase events, IResourceBuilder<ProjectResource>[] services) =>
+        EventsDatabase events, IResourceBuilder<ProjectResource> sandbox, IResourceBuilder<ProjectResource>[] services) =>
         api.OnResourceReady(async (_, e, ct) =>
         {
             var logger = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(api.Resource);
@@ -34,11 +34,33 @@ internal static class DemoResource
                 logger.LogError("The demo tenant could not be seeded: {Reason}", failure.Message);
                 demo = null;
             }
+            var accounts = await EnsureProviderAccountsAsync(sandbox.GetEndpoint("http").Url, logger, ct);
             var urls = services.ToDictionary(s => s.Resource.Name, s => s.GetEndpoint("http").Url);
             if (events.Url is { } postgres) urls["postgres"] = postgres;
-            await ResourcesFile.WriteAsync(settings, urls, demo, ct);
-            ResourcesFile.PrintSummary(settings, urls, demo);
+            await ResourcesFile.WriteAsync(settings, urls, demo, accounts, ct);
+            ResourcesFile.PrintSummary(settings, urls, demo, accounts);
         });
+
+    /// <summary>The sandbox's demo Google account and Outlook mailbox, filled on the first run (or after a sandbox reset).</summary>
+    private static async Task<DemoAccounts> EnsureProviderAccountsAsync(string sandboxUrl, ILogger logger, CancellationToken ct)
+    {
+        async Task<string?> One(string provider, Func<string, CancellationToken, Task<DemoProviders.Seeded>> seed)
+        {
+            try
+            {
+                var seeded = await seed(sandboxUrl, ct);
+                if (seeded.Created > 0) logger.LogInformation("Demo {Provider} account {Email}: {Count} contacts created in the sandbox.", provider, seeded.Email, seeded.Created);
+                else logger.LogInformation("Demo {Provider} account {Email} holds its demo contacts already.", provider, seeded.Email);
+                return seeded.Email;
+            }
+            catch (Exception e) when (e is DemoSeedException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                logger.LogError("The demo {Provider} account could not be seeded: {Reason}", provider, e.Message);
+                return null;
+            }
+        }
+        return new DemoAccounts(await One("Google", DemoProviders.EnsureGoogleAsync), await One("Microsoft", DemoProviders.EnsureMicrosoftAsync));
+    }
 
     private static async Task<DemoState> EnsureAsync(string apiUrl, string stateFile, string operatorKey, CancellationToken ct)
     {
@@ -93,6 +115,9 @@ internal static class DemoResource
 
 /// <summary>What the demo leaves for scripts (resources.json "demo").</summary>
 internal sealed record DemoState(string TenantId, string TenantName, string ApiKey, string SalesUserApiKey);
+
+/// <summary>The sandbox accounts the demo connects (resources.json "demo.google.email", "demo.microsoft.email"); null where seeding failed.</summary>
+internal sealed record DemoAccounts(string? GoogleEmail, string? MicrosoftEmail);
 
 /// <summary>The API refused a seeding step; the system runs on without the demo.</summary>
 internal sealed class DemoSeedException(string message) : Exception(message);

@@ -13,6 +13,9 @@ var sandbox = builder.AddProject<Projects.ContactSync_Sandbox>("sandbox", launch
     .WithHttpEndpoint(port: settings.Port("sandbox", 5090), isProxied: false)
     .WithHttpHealthCheck("/health")
     .WithServiceDefaults(builder)
+    // Where the sandbox may keep its accounts and contacts between runs (beside PostgreSQL's data); a sandbox
+    // that keeps everything in memory ignores it.
+    .WithEnvironment("Sandbox__DataFile", Path.Combine(settings.DataDirectory, "sandbox.json"))
     .WithSandboxResetCommand();
 
 // The projector creates the read-model tables the API reads, so it starts first.
@@ -36,6 +39,6 @@ var api = builder.AddProject<Projects.ContactSync_Api>("api", launchProfileName:
     .WithSyncAllCommand(settings);
 
 // Seeds the offline demo tenant on the first run, then prints the addresses and keys.
-api.WithDemo(settings, events, [sandbox, projector, api]);
+api.WithDemo(settings, events, sandbox, [sandbox, projector, api]);
 
 builder.Build().Run();
