@@ -35,6 +35,8 @@ public sealed class LifecycleRuleTests(SyncFixture system)
         var connection = await crm.NewConnectionAsync(body);
         await crm.StepAsync(connection, "start", HttpStatusCode.Accepted);
         await crm.SyncedAsync(connection);
+        // The contacts read model can trail the connections one: wait until it shows the imports too.
+        await Eventually.TrueAsync(async () => (await CrmContactsAsync(crm)).Count == inCrm + atGoogle, "the first sync's imports in the CRM");
         return (crm, connection, google, group.Id, email);
     }
 
@@ -96,7 +98,8 @@ public sealed class LifecycleRuleTests(SyncFixture system)
         await SyncNowAsync(crm, connection);
         var dashboard = await SyncFixture.Read(await crm.Api.GetAsync($"/api/connections/{connection}/dashboard"), HttpStatusCode.OK);
         Assert.Contains(dashboard.GetProperty("runs").EnumerateArray(), r => r.GetProperty("kind").GetString() == "resync" && r.GetProperty("state").GetString() == "completed");
-        var contacts = await CrmContactsAsync(crm);
+        var contacts = new List<JsonElement>();
+        await Eventually.TrueAsync(async () => (contacts = await CrmContactsAsync(crm)).Count >= 17, "the resync's import in the CRM");
         Assert.Equal(17, contacts.Count);
         Assert.Single(contacts, c => c.GetProperty("name").GetProperty("family").GetString() == "AfterExpiry");
         Assert.Single(contacts, c => c.GetProperty("jobTitle").ValueKind == JsonValueKind.String && c.GetProperty("jobTitle").GetString() == "After expiry");

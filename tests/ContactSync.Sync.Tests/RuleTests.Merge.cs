@@ -34,7 +34,7 @@ public sealed class MergeRuleTests(SyncFixture system)
         await crm.SyncedAsync(connection);
 
         // The import: observed first, then created in the CRM by the connection.
-        var imported = (await SearchAsync(crm, family)).Single(c => c.GetProperty("name").GetProperty("given").GetString() == "Imported").GetProperty("id").GetGuid();
+        var imported = (await ImportedAsync(crm, family, "Imported")).GetProperty("id").GetGuid();
         var importHistory = await HistoryAsync(crm, imported);
         AssertByConnection(importHistory[0], connection);
         var (observedImport, createdImport) = await ObservedThenAppliedAsync(connection, atGoogle[0].Id!, atGoogle[0].ETag!, imported, "ContactCreated");
@@ -226,7 +226,7 @@ public sealed class MergeRuleTests(SyncFixture system)
         await crm.StepAsync(connection, "start", HttpStatusCode.Accepted);
         await crm.SyncedAsync(connection);
 
-        var imported = (await SearchAsync(crm, family)).Single(c => c.GetProperty("name").GetProperty("given").GetString() == "Pictured");
+        var imported = await ImportedAsync(crm, family, "Pictured");
         Assert.Equal(importedPhoto, imported.GetProperty("photoUrl").GetString());
 
         var atGoogle = await AtGoogleAsync(google, group.Id, linked);
@@ -423,6 +423,16 @@ public sealed class MergeRuleTests(SyncFixture system)
     {
         using var res = await crm.Api.GetAsync($"/api/contacts/{contact}/history?limit=100");
         return [.. (await SyncFixture.Read(res, HttpStatusCode.OK)).GetProperty("items").EnumerateArray()];
+    }
+
+    /// <summary>The one imported contact of that given name, once the contacts read model (which can trail the
+    /// connections one) shows it.</summary>
+    private static async Task<JsonElement> ImportedAsync(CrmUser crm, string family, string given)
+    {
+        List<JsonElement> found = [];
+        await Eventually.TrueAsync(async () => (found = [.. (await SearchAsync(crm, family)).Where(c => c.GetProperty("name").GetProperty("given").GetString() == given)]).Count > 0,
+            $"the imported {given}");
+        return Assert.Single(found);
     }
 
     private static async Task<List<JsonElement>> SearchAsync(CrmUser crm, string q)
