@@ -25,12 +25,25 @@ public sealed record Contact(
 
     public bool Exists => Version >= 0;
 
+    /// <summary>
+    /// When each content path (<see cref="ContactChanges.Paths"/>) last changed, for the paths changed since the
+    /// create; a path not listed has held its value since <see cref="CreatedAt"/>. Null for a state folded before
+    /// these times were kept (a read-model row older than them, until a rebuild): every path then reads as
+    /// changed at <see cref="UpdatedAt"/>, the most that is known.
+    /// </summary>
+    public IReadOnlyDictionary<string, DateTimeOffset>? FieldsChangedAt { get; init; }
+
+    /// <summary>When <paramref name="path"/> last changed (rule 5's last-writer-wins compares per field, not per contact).</summary>
+    public DateTimeOffset ChangedAt(string path) =>
+        FieldsChangedAt is null ? UpdatedAt : FieldsChangedAt.TryGetValue(path, out var at) ? at : CreatedAt;
+
     public static Contact Evolve(Contact state, ContactEvent @event) =>
         ((state, @event) switch
         {
             (_, ContactEvent.ContactCreated e) => new Contact(
-                e.ContactId, e.TenantId, e.Fields, e.Tags, e.OwnerId, e.FollowerIds, e.Visibility, false, e.At, e.At, state.Version),
-            (_, ContactEvent.ContactUpdated e) => ContactChanges.Apply(state, e.Changes),
+                e.ContactId, e.TenantId, e.Fields, e.Tags, e.OwnerId, e.FollowerIds, e.Visibility, false, e.At, e.At, state.Version)
+            { FieldsChangedAt = NoChanges },
+            (_, ContactEvent.ContactUpdated e) => ContactChanges.Apply(state, e.Changes) with { FieldsChangedAt = Stamped(state.FieldsChangedAt, e) },
             (_, ContactEvent.ContactDeleted) => state with { Deleted = true },
             (_, ContactEvent.ContactRestored) => state with { Deleted = false },
             (_, ContactEvent.ContactOwnerChanged e) => state with { OwnerId = e.OwnerId },
@@ -40,6 +53,16 @@ public sealed record Contact(
             _ => state,
         }) with
         { UpdatedAt = @event.At, Version = state.Version + 1 };
+
+    private static readonly IReadOnlyDictionary<string, DateTimeOffset> NoChanges = new Dictionary<string, DateTimeOffset>();
+
+    private static IReadOnlyDictionary<string, DateTimeOffset>? Stamped(IReadOnlyDictionary<string, DateTimeOffset>? times, ContactEvent.ContactUpdated e)
+    {
+        if (times is null) return null;   // unknown before: a partial map would date the other paths to the create
+        var next = new Dictionary<string, DateTimeOffset>(times);
+        foreach (var change in e.Changes) next[change.Field] = e.At;
+        return next;
+    }
 
     /// <summary>Folds a whole stream, oldest first.</summary>
     public static Contact Fold(IEnumerable<ContactEvent> events) => events.Aggregate(Initial, Evolve);

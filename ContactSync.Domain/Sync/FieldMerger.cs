@@ -5,7 +5,8 @@ using ContactSync.Domain.Contacts;
 namespace ContactSync.Domain.Sync;
 
 /// <summary>A field both sides changed since they last agreed (rule 5): both values, and the side the policy chose.</summary>
-public sealed record FieldConflict(string Field, JsonElement CrmValue, JsonElement ProviderValue, SyncSide Winner);
+/// <param name="CrmChangedAt">When the CRM last changed this field; the provider only tells when its contact changed.</param>
+public sealed record FieldConflict(string Field, JsonElement CrmValue, JsonElement ProviderValue, SyncSide Winner, DateTimeOffset? CrmChangedAt = null);
 
 /// <summary>The merged content; what each side must be told; the conflicts the merge decided.</summary>
 /// <param name="Merged">The content both sides agree on after the merge (the new agreed state of the link).</param>
@@ -29,7 +30,15 @@ public static class FieldMerger
     /// <param name="retainable">What of a CRM content survives a round trip through the provider.</param>
     public static MergeResult Merge(
         ContactFields agreed, ContactFields crm, ContactFields provider, Func<ContactFields, ContactFields> retainable,
-        ConflictPolicy policy, DateTimeOffset? crmChangedAt, DateTimeOffset? providerChangedAt)
+        ConflictPolicy policy, DateTimeOffset? crmChangedAt, DateTimeOffset? providerChangedAt) =>
+        Merge(agreed, crm, provider, retainable, policy, _ => crmChangedAt, providerChangedAt);
+
+    /// <param name="crmChangedAt">When the CRM last changed a path (<see cref="Contact.ChangedAt"/>): last writer wins
+    /// per field, so an edit of another field of the same contact does not make an old value of this one look new.</param>
+    /// <param name="providerChangedAt">When the provider's contact last changed (providers keep no per-field times).</param>
+    public static MergeResult Merge(
+        ContactFields agreed, ContactFields crm, ContactFields provider, Func<ContactFields, ContactFields> retainable,
+        ConflictPolicy policy, Func<string, DateTimeOffset?> crmChangedAt, DateTimeOffset? providerChangedAt)
     {
         var baseValues = Values(agreed);
         var providerBase = Values(retainable(agreed));
@@ -61,8 +70,9 @@ public static class FieldMerger
             else if (c.ValueKind == JsonValueKind.Array || p.ValueKind == JsonValueKind.Array) merged = MergeItems(c, Get(providerBase, path), p);
             else
             {
-                var winner = Winner(policy, crmChangedAt, providerChangedAt);
-                conflicts.Add(new FieldConflict(path, c, p, winner));
+                var crmAt = crmChangedAt(path);
+                var winner = Winner(policy, crmAt, providerChangedAt);
+                conflicts.Add(new FieldConflict(path, c, p, winner, crmAt));
                 merged = winner == SyncSide.Crm ? c : p;
             }
             if (!JsonElement.DeepEquals(merged, c)) result.Add(new FieldChange(path, c, merged));

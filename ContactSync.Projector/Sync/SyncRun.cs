@@ -178,7 +178,7 @@ internal sealed class SyncRun
 
     private async Task MergeAsync(ContactFields agreed, Contact crm, ProviderContact u, List<(Guid, ContactFields, ProviderContactUpdate)> updates, CancellationToken ct)
     {
-        MergeResult Decide(Contact c) => FieldMerger.Merge(agreed, c.Fields, u.Fields, Retainable, Settings.Conflicts, c.UpdatedAt, u.UpdatedAt);
+        MergeResult Decide(Contact c) => FieldMerger.Merge(agreed, c.Fields, u.Fields, Retainable, Settings.Conflicts, path => c.ChangedAt(path), u.UpdatedAt);
         var merge = Decide(crm);
         if (merge.CrmChanges && Settings.PullsFromProvider)
         {
@@ -196,7 +196,7 @@ internal sealed class SyncRun
         if (merge.Conflicts.Count > 0)
         {
             await AppendAsync([.. merge.Conflicts.Select(f => new ConflictRecorded(_connection.TenantId, _connection.Id, _runId, Guid.CreateVersion7(), crm.Id,
-                f.Field, f.CrmValue, f.ProviderValue, crm.UpdatedAt, u.UpdatedAt, Settings.Conflicts, f.Winner, Now))], ct);
+                f.Field, f.CrmValue, f.ProviderValue, f.CrmChangedAt ?? crm.UpdatedAt, u.UpdatedAt, Settings.Conflicts, f.Winner, Now))], ct);
             _counts.Conflicts += merge.Conflicts.Count;
         }
         if (Settings.PushesToProvider && !Equals(Retainable(merged), Retainable(u.Fields)))

@@ -168,4 +168,35 @@ public sealed class FieldMergerTests
         Assert.Equal(("CTO", "Initech"), (next.Merged.JobTitle, next.Merged.Company));
         Assert.True(next.ProviderChanges);
     }
+
+    [Fact]
+    public void Last_writer_wins_per_field_an_edit_of_another_field_does_not_make_an_old_value_new()
+    {
+        // The CRM set the job title at 9:00 and the company at 9:10; the provider set the job title at 9:05. The
+        // provider's title is the later write of that field, though the CRM contact as a whole changed last.
+        var actor = Domain.Common.Actor.ForUser(Guid.NewGuid(), "Ada");
+        var id = Guid.NewGuid();
+        var contact = Contact.Fold([
+            new ContactEvent.ContactCreated(Guid.NewGuid(), id, Agreed, [], Guid.NewGuid(), [], ContactVisibility.Owner, actor, Earlier.AddHours(-1)),
+            new ContactEvent.ContactUpdated(Guid.NewGuid(), id, [new FieldChange("jobTitle", ContactChanges.ToJson("Engineer"), ContactChanges.ToJson("CTO"))], actor, Earlier),
+            new ContactEvent.ContactUpdated(Guid.NewGuid(), id, [new FieldChange("company", ContactChanges.ToJson("Acme"), ContactChanges.ToJson("Globex"))], actor, Earlier.AddMinutes(10)),
+        ]);
+        Assert.Equal((Earlier, Earlier.AddMinutes(10), Earlier.AddHours(-1)), (contact.ChangedAt("jobTitle"), contact.ChangedAt("company"), contact.ChangedAt("notes")));
+
+        var r = FieldMerger.Merge(Agreed, contact.Fields, Agreed with { JobTitle = "CEO" }, Everything, ConflictPolicy.LastWriterWins,
+            path => contact.ChangedAt(path), Earlier.AddMinutes(5));
+        var conflict = Assert.Single(r.Conflicts);
+        Assert.Equal((SyncSide.Provider, Earlier), (conflict.Winner, conflict.CrmChangedAt));
+        Assert.Equal(("CEO", "Globex"), (r.Merged.JobTitle, r.Merged.Company));
+    }
+
+    [Fact]
+    public void A_state_without_field_times_dates_every_field_to_its_last_update()
+    {
+        var legacy = Contact.Initial with { CreatedAt = Earlier, UpdatedAt = Later, Version = 3 };
+        Assert.Equal(Later, legacy.ChangedAt("jobTitle"));
+        var json = System.Text.Json.JsonSerializer.Serialize(legacy with { FieldsChangedAt = new Dictionary<string, DateTimeOffset> { ["notes"] = Later } }, Domain.Serialization.DomainJson.Options);
+        var back = System.Text.Json.JsonSerializer.Deserialize<Contact>(json, Domain.Serialization.DomainJson.Options)!;
+        Assert.Equal((Later, Earlier), (back.ChangedAt("notes"), back.ChangedAt("jobTitle")));
+    }
 }
