@@ -73,7 +73,14 @@ public abstract record SyncEvent
         RunKind? Kind = null) : SyncEvent;
 
     /// <summary>A run that stopped on an error; transient errors retry and do not end a run (rule 12).</summary>
-    public sealed record SyncRunFailed(Guid TenantId, Guid ConnectionId, Guid RunId, RunCounts Counts, string Error, DateTimeOffset At) : SyncEvent;
+    /// <param name="Throttled">The run stopped because the provider asked to slow down (rule 12): the connection has not
+    /// failed, and the next run after the provider's wait does the rest.</param>
+    public sealed record SyncRunFailed(Guid TenantId, Guid ConnectionId, Guid RunId, RunCounts Counts, string Error, DateTimeOffset At,
+        bool Throttled = false) : SyncEvent
+    {
+        /// <summary>The error of a run that never recorded its end (its process was killed), closed by the next run.</summary>
+        public const string Interrupted = "The run was interrupted before it ended; the next run picked up where it left off.";
+    }
 
     /// <summary>A provider contact as the change feed reported it, before anything is done with it (rule 3).</summary>
     /// <param name="Fields">The mapped content; null when <paramref name="Removed"/>.</param>

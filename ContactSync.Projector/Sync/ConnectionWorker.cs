@@ -79,88 +79,139 @@ internal sealed class ConnectionWorker(
         var kind = RunKind.Pull;
         while (!ct.IsCancellationRequested)
         {
-            var connection = await store.LoadConnectionAsync(connectionId, ct);
-            if (!connection.ShouldRun) return;
-            var wait = PollInterval(connection);
             using var activity = ProjectorTelemetry.ActivitySource.StartActivity("sync.run");
             activity?.SetTag("sync.connection_id", connectionId);
             activity?.SetTag("sync.run_kind", kind.ToString());
-            try
+            var (outcome, next) = await PassAsync(kind, state, ct);
+            state = next;
+            TimeSpan wait;
+            switch (outcome)
             {
-                state = await store.CatchUpAsync(connectionId, state, ct);
-                var provider = await open(connection.TenantId, connection.AccountId, ct);
-                connection = await BindGroupAsync(connection, provider, ct);
-                state = await _notifications.KeepAsync(connection, provider, state, ct);
-                ListFilter? filter = null;
-                if (connection.Scope == ConnectionScope.List)
-                {
-                    var list = await store.LoadListAsync(connection.ListId!.Value, ct);
-                    if (!list.Exists || list.Deleted)
-                    {
-                        await store.HandleConnectionAsync(connectionId, new ConnectionCommand.FailConnection(
-                            "The connection's list was deleted; disconnect it or create a new connection.", SyncActor(connection), time.GetUtcNow()), ct);
-                        return;
-                    }
-                    filter = list.Filter;
-                }
-                if (TakeCrmChange() is { } changedAt) await scope.WaitForAsync(changedAt, ct);
-                var only = TakeChangedContacts(kind, state);
-                var crm = await scope.LoadAsync(connection, ct, only);
-                var run = new SyncRun(store, connection, state, provider, time, options.ProviderLag);
-                try
-                {
-                    state = await run.RunAsync(kind, crm, filter, ct, only, ids => scope.LoadAsync(connection, ct, ids));
-                }
-                catch when (only is not null)
-                {
-                    WantWholeScope();   // the changes of a failed partial run are picked up by reading everything
-                    throw;
-                }
-                catch (ReauthRequiredException e)
-                {
-                    state = await run.FailAsync(e.Message, CancellationToken.None);   // the run ends; the backlog waits for the re-auth
-                    throw;
-                }
-                catch (Exception e) when (e is not (OperationCanceledException or WrongExpectedVersionException))
-                {
-                    state = await run.FailAsync(e is ProviderException ? e.Message : "The run stopped on an unexpected error; it is retried.", ct);
-                    throw;
-                }
-                backoff = options.Backoff;
-                Log.SyncRunCompleted(logger, connectionId, kind);
-            }
-            catch (ReauthRequiredException e)
-            {
-                await store.HandleConnectionAsync(connectionId, new ConnectionCommand.RequireReauth(ReauthMessage(e.Message), SyncActor(connection), time.GetUtcNow()),
-                    CancellationToken.None);   // the supervisor may be stopping this worker for the same reason: record it anyway
-                return;
-            }
-            catch (AccountUnavailableException)
-            {
-                return;   // disconnected: the supervisor stops the connection too
-            }
-            catch (ProviderThrottledException e)
-            {
-                wait = Jitter(e.RetryAfter > backoff ? e.RetryAfter : backoff);
-                backoff = Next(backoff);
-                Log.SyncThrottled(logger, connectionId, wait);
-            }
-            catch (WrongExpectedVersionException)
-            {
-                // Someone else wrote the sync stream: this instance lost the connection. Fold again; the supervisor
-                // stops this worker if the lock is gone.
-                state = SyncState.Initial;
-                wait = Jitter(backoff);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
-                wait = Jitter(backoff);
-                backoff = Next(backoff);
-                Log.SyncRunFailed(logger, connectionId, wait, e);
+                case RunOutcome.Completed(var poll):
+                    backoff = options.Backoff;
+                    wait = poll;
+                    Log.SyncRunCompleted(logger, connectionId, kind);
+                    break;
+                case RunOutcome.Throttled(var retryAfter):
+                    wait = Jitter(retryAfter > backoff ? retryAfter : backoff);
+                    backoff = Next(backoff);
+                    Log.SyncThrottled(logger, connectionId, wait);
+                    break;
+                case RunOutcome.Failed(var error):
+                    activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.GetType().Name);
+                    wait = Jitter(backoff);
+                    backoff = Next(backoff);
+                    Log.SyncRunFailed(logger, connectionId, wait, error);
+                    break;
+                case RunOutcome.LostStream:
+                    // Someone else wrote the sync stream: this instance lost the connection. Fold again; the supervisor
+                    // stops this worker if the lock is gone.
+                    state = SyncState.Initial;
+                    wait = Jitter(backoff);
+                    break;
+                default:   // Stopped: disconnected, paused, failed for good or waiting for a re-auth
+                    return;
             }
             activity?.Stop();   // the wait for the next run is not part of this one
             kind = await WaitAsync(wait, ct);
+        }
+    }
+
+    /// <summary>
+    /// What one pass of the worker came to. A pass never throws (except for the worker's own stop), and a run it
+    /// started always ends, completed or failed, whatever was thrown in it.
+    /// </summary>
+    private abstract record RunOutcome
+    {
+        /// <summary>The run completed; the next poll is due after <paramref name="Poll"/>.</summary>
+        public sealed record Completed(TimeSpan Poll) : RunOutcome;
+        /// <summary>The provider asked to slow down (rule 12): never a failure of the connection.</summary>
+        public sealed record Throttled(TimeSpan RetryAfter) : RunOutcome;
+        /// <summary>Anything else went wrong; tried again after a backoff.</summary>
+        public sealed record Failed(Exception Error) : RunOutcome;
+        /// <summary>Another instance wrote the connection's sync stream.</summary>
+        public sealed record LostStream : RunOutcome;
+        /// <summary>The connection must not run on (recorded already where it had to be).</summary>
+        public sealed record Stopped : RunOutcome;
+    }
+
+    private async Task<(RunOutcome Outcome, SyncState State)> PassAsync(RunKind kind, SyncState state, CancellationToken ct)
+    {
+        Connection? connection = null;
+        SyncRun? run = null;
+        HashSet<Guid>? only = null;
+        try
+        {
+            connection = await store.LoadConnectionAsync(connectionId, ct);
+            if (!connection.ShouldRun) return (new RunOutcome.Stopped(), state);
+            state = await store.CatchUpAsync(connectionId, state, ct);
+            var provider = await open(connection.TenantId, connection.AccountId, ct);
+            connection = await BindGroupAsync(connection, provider, ct);
+            state = await _notifications.KeepAsync(connection, provider, state, ct);
+            ListFilter? filter = null;
+            if (connection.Scope == ConnectionScope.List)
+            {
+                var list = await store.LoadListAsync(connection.ListId!.Value, ct);
+                if (!list.Exists || list.Deleted)
+                {
+                    await store.HandleConnectionAsync(connectionId, new ConnectionCommand.FailConnection(
+                        "The connection's list was deleted; disconnect it or create a new connection.", SyncActor(connection), time.GetUtcNow()), ct);
+                    return (new RunOutcome.Stopped(), state);
+                }
+                filter = list.Filter;
+            }
+            if (TakeCrmChange() is { } changedAt) await scope.WaitForAsync(changedAt, ct);
+            only = TakeChangedContacts(kind, state);
+            var crm = await scope.LoadAsync(connection, ct, only);
+            run = new SyncRun(store, connection, state, provider, time, options.ProviderLag);
+            state = await run.RunAsync(kind, crm, filter, ct, only, ids => scope.LoadAsync(connection, ct, ids));
+            return (new RunOutcome.Completed(PollInterval(connection)), state);
+        }
+        catch (Exception e)
+        {
+            if (only is not null) WantWholeScope();   // the changes of a failed partial run are picked up by reading everything
+            // Not after losing the stream: that append would be refused too, and the new owner's next run closes it.
+            if (run is { IsOpen: true } && e is not WrongExpectedVersionException) state = await EndRunAsync(run, e, state);
+            switch (e)
+            {
+                case OperationCanceledException when ct.IsCancellationRequested:
+                    throw;
+                case ReauthRequiredException reauth:
+                    // The supervisor may be stopping this worker for the same reason: record it anyway.
+                    await store.HandleConnectionAsync(connectionId, new ConnectionCommand.RequireReauth(ReauthMessage(reauth.Message),
+                        SyncActor(connection!), time.GetUtcNow()), CancellationToken.None);
+                    return (new RunOutcome.Stopped(), state);
+                case AccountUnavailableException:
+                    return (new RunOutcome.Stopped(), state);   // disconnected: the supervisor stops the connection too
+                case ProviderThrottledException throttled:
+                    return (new RunOutcome.Throttled(throttled.RetryAfter), state);
+                case WrongExpectedVersionException:
+                    return (new RunOutcome.LostStream(), state);
+                default:
+                    return (new RunOutcome.Failed(e), state);
+            }
+        }
+    }
+
+    /// <summary>Ends a run that threw as failed, with what it did so far. Recorded even while the worker stops (for a
+    /// short while); if even that cannot be written, the next run closes it as interrupted.</summary>
+    private async Task<SyncState> EndRunAsync(SyncRun run, Exception e, SyncState state)
+    {
+        var reason = e switch
+        {
+            ProviderException or ReauthRequiredException => e.Message,
+            OperationCanceledException => "The run was stopped with the service; the next run picks up where it left off.",
+            _ => "The run stopped on an unexpected error; it is retried.",
+        };
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            return await run.FailAsync(reason, grace.Token, throttled: e is ProviderThrottledException);
+        }
+        catch (Exception recording) when (recording is not OutOfMemoryException)
+        {
+            Log.RunEndNotRecorded(logger, connectionId, recording);
+            return state;
         }
     }
 

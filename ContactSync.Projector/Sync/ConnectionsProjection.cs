@@ -144,7 +144,7 @@ internal sealed class ConnectionsProjection(ProjectionTables tables, ILogger log
                 changedRuns.Add(c.RunId);
                 break;
             case SyncEvent.SyncRunFailed f when runs.TryGetValue(f.RunId, out var run):
-                runs[f.RunId] = run.Ended(f.Counts, [], f.Error, f.At);
+                runs[f.RunId] = run.Ended(f.Counts, [], f.Error, f.At, f.Throttled);
                 changedRuns.Add(f.RunId);
                 break;
             case ConnectionEvent.ConnectionRunReverted r when runs.TryGetValue(r.RunId, out var run):

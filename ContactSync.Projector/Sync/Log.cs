@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(LogLevel.Warning, "Sync run of connection {ConnectionId} failed; next try in {Wait}")]
     public static partial void SyncRunFailed(ILogger logger, Guid connectionId, TimeSpan wait, Exception exception);
 
+    [LoggerMessage(LogLevel.Warning, "The end of a failed sync run of connection {ConnectionId} could not be recorded; the next run closes it")]
+    public static partial void RunEndNotRecorded(ILogger logger, Guid connectionId, Exception exception);
+
     [LoggerMessage(LogLevel.Information, "Sync worker of connection {ConnectionId} started on this instance")]
     public static partial void WorkerStarted(ILogger logger, Guid connectionId);
 

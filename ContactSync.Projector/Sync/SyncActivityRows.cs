@@ -16,7 +16,7 @@ internal sealed record SyncRunRow(
     int Linked, int Conflicts, int Errors, JsonElement ProviderRequests, JsonElement Warnings, string? Error,
     DateTimeOffset? RevertedAt, string? RevertedBy)
 {
-    public const string Running = "running", Completed = "completed", Failed = "failed", Reverted = "reverted";
+    public const string Running = "running", Completed = "completed", Failed = "failed", Throttled = "throttled", Reverted = "reverted";
 
     private static readonly JsonElement EmptyObject = JsonSerializer.SerializeToElement(new Dictionary<string, int>());
     private static readonly JsonElement EmptyArray = JsonSerializer.SerializeToElement(Array.Empty<string>());
@@ -25,9 +25,9 @@ internal sealed record SyncRunRow(
         Running, 0, 0, 0, 0, 0, 0, 0, 0, 0, EmptyObject, EmptyArray, null, null, null);
 
     /// <summary>The run's end; a run already reverted stays <c>reverted</c>.</summary>
-    public SyncRunRow Ended(RunCounts c, IReadOnlyList<string> warnings, string? error, DateTimeOffset at) => this with
+    public SyncRunRow Ended(RunCounts c, IReadOnlyList<string> warnings, string? error, DateTimeOffset at, bool throttled = false) => this with
     {
-        EndedAt = at, State = State == Reverted ? Reverted : error is null ? Completed : Failed,
+        EndedAt = at, State = State == Reverted ? Reverted : error is null ? Completed : throttled ? Throttled : Failed,
         CreatedInCrm = c.CreatedInCrm, UpdatedInCrm = c.UpdatedInCrm, DeletedInCrm = c.DeletedInCrm,
         CreatedInProvider = c.CreatedInProvider, UpdatedInProvider = c.UpdatedInProvider, DeletedInProvider = c.DeletedInProvider,
         Linked = c.Linked, Conflicts = c.Conflicts, Errors = c.Errors,

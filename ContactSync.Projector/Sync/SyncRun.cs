@@ -51,6 +51,9 @@ internal sealed class SyncRun
         _actor = Actor.ForConnection(connection.Id, $"{(connection.Provider == "microsoft" ? "Outlook" : "Google Contacts")} sync");
     }
 
+    /// <summary>Started and not ended yet: a run that throws must still be ended (<see cref="FailAsync"/>).</summary>
+    public bool IsOpen => _state.RunningRun == _runId;
+
     private ConnectionSettings Settings => _connection.Settings;
     private DateTimeOffset Now => _time.GetUtcNow();
     private Func<ContactFields, ContactFields> Retainable => _provider.Capabilities.Retainable;
@@ -65,6 +68,10 @@ internal sealed class SyncRun
         var kind = _state.FirstSyncDone ? requested : RunKind.FirstSync;
         var started = kind;
         var confirmed = _connection.DeletesConfirmedAt is { } v && v > _state.ConfirmedDeletesApplied ? v : (long?)null;
+        // A run that never ended (its process was killed, or it could not record its end) is closed before the next one
+        // starts, so no run reads as running forever.
+        if (_state.RunningRun is { } interrupted)
+            await AppendAsync([new SyncRunFailed(_connection.TenantId, _connection.Id, interrupted, RunCounts.Zero, SyncRunFailed.Interrupted, Now)], ct);
         await AppendAsync([new SyncRunStarted(_connection.TenantId, _connection.Id, _runId, kind, Now, confirmed)], ct);
 
         var (upserts, removals, cursor, full) = await ReadChangesAsync(kind == RunKind.FirstSync ? null : _state.Cursor, ct);
@@ -461,9 +468,10 @@ internal sealed class SyncRun
         _state = await _store.AppendSyncAsync(_connection.Id, _state, events, ct);
 
     /// <summary>Fails the run with what it did so far; the caller decides whether the connection fails too.</summary>
-    public async Task<SyncState> FailAsync(string error, CancellationToken ct)
+    /// <param name="throttled">The provider asked to slow down: the run stops, the connection has not failed (rule 12).</param>
+    public async Task<SyncState> FailAsync(string error, CancellationToken ct, bool throttled = false)
     {
-        await AppendAsync([new SyncRunFailed(_connection.TenantId, _connection.Id, _runId, Counted(), error, Now)], ct);
+        await AppendAsync([new SyncRunFailed(_connection.TenantId, _connection.Id, _runId, Counted(), error, Now, throttled)], ct);
         return _state;
     }
 

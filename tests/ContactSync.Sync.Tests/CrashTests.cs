@@ -59,5 +59,9 @@ public sealed class CrashTests(SyncFixture system, ITestOutputHelper output)
         Assert.Equal(count, inGroup.Count);
         Assert.Equal(ids.Select(i => i.ToString()).Order(), inGroup.Select(c => c.CrmId!).Order());
         Assert.Equal(count, synced.GetProperty("counts").GetProperty("linked").GetInt32());
+        // Each killed run was closed, as interrupted, by the run after it: none reads as running forever.
+        var (open, interrupted) = await system.UnendedRunsAsync(connection);
+        Assert.Equal(0, open);
+        Assert.InRange(interrupted, 1, 5);
     }
 }

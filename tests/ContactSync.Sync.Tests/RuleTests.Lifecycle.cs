@@ -160,6 +160,40 @@ public sealed class LifecycleRuleTests(SyncFixture system)
     }
 
     [Fact]
+    public async Task Every_run_ends_completed_or_failed_while_Google_throttles_and_fails_under_a_stream_of_edits()
+    {
+        var (crm, connection, google, group, _) = await ConnectedAsync(inCrm: 3, atGoogle: 0);
+        await system.SetFaultsAsync(new { provider = "google", status429Rate = 0.6, status5xxRate = 0.1, retryAfterSeconds = 0 });
+        var ids = new List<Guid>();
+        try
+        {
+            // Each edit wakes a push run of the contacts that changed (a partial run): the kind whose failures were
+            // never recorded as the run's end.
+            for (var i = 0; i < 15; i++)
+            {
+                ids.Add(await crm.NewContactAsync(new { name = new { given = $"Faulted{i}", family = "Rule" } }));
+                using var patch = await crm.Api.PatchAsJsonAsync($"/api/contacts/{ids[^1]}", new { jobTitle = $"Edited {i}" });
+                Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
+            }
+            await Eventually.TrueAsync(async () => (await crm.GetConnectionAsync(connection)).GetProperty("counts").GetProperty("linked").GetInt32() == 18,
+                "every new contact linked while Google faults", TimeSpan.FromSeconds(120));
+        }
+        finally
+        {
+            await system.SetFaultsAsync(new { provider = "google", status429Rate = 0.0, status5xxRate = 0.0 });
+        }
+        var before = DateTimeOffset.UtcNow;
+        await crm.StepAsync(connection, "sync", HttpStatusCode.Accepted);
+        await crm.SyncedAsync(connection, before);
+        await Eventually.TrueAsync(async () => (await google.ContactsInGroupAsync(group)).Count(c => c.Fields.JobTitle?.StartsWith("Edited") == true) == 15,
+            "every edit at Google");
+        await Eventually.TrueAsync(async () => (await system.UnendedRunsAsync(connection)).Open == 0, "no run left open");
+        Assert.Equal(0, (await system.UnendedRunsAsync(connection)).Interrupted);   // each ended itself, none was closed by a later one
+        var dashboard = await SyncFixture.Read(await crm.Api.GetAsync($"/api/connections/{connection}/dashboard"), HttpStatusCode.OK);
+        Assert.All(dashboard.GetProperty("runs").EnumerateArray(), r => Assert.Equal(JsonValueKind.String, r.GetProperty("endedAt").ValueKind));
+    }
+
+    [Fact]
     public async Task Rule_10_a_full_Google_account_takes_contacts_up_to_its_limit_says_so_and_keeps_syncing_the_rest()
     {
         // The account already holds 24,990 contacts outside the group: only 10 more fit (Google's 25,000).

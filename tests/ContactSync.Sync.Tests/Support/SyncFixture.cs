@@ -184,6 +184,27 @@ public class SyncFixture : IAsyncLifetime
         return await cmd.ExecuteScalarAsync() is long n ? n : 0;
     }
 
+    /// <summary>The runs of a connection that started and have not ended, and those that had to be closed as
+    /// interrupted by a later run, read from its sync stream.</summary>
+    public async Task<(long Open, long Interrupted)> UnendedRunsAsync(Guid connection)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("""
+            SELECT count(*) FILTER (WHERE started AND NOT ended), count(*) FILTER (WHERE interrupted) FROM (
+              SELECT e.data->>'runId' AS run,
+                     bool_or(e.event_type LIKE 'SyncRunStarted%') AS started,
+                     bool_or(e.event_type LIKE 'SyncRunCompleted%' OR e.event_type LIKE 'SyncRunFailed%') AS ended,
+                     bool_or(e.event_type LIKE 'SyncRunFailed%' AND e.data->>'error' = $2) AS interrupted
+                FROM es.events e JOIN es.streams s ON s.stream_id = e.stream_id
+               WHERE s.stream_name = $1 AND e.event_type LIKE 'SyncRun%'
+               GROUP BY 1) runs
+            """, conn) { Parameters = { new() { Value = $"ConnectionSync-{connection:D}" }, new() { Value = ContactSync.Domain.Sync.SyncEvent.SyncRunFailed.Interrupted } } };
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     public async Task SetFaultsAsync(object faults) => (await Sandbox.PostAsJsonAsync("_sandbox/faults", faults)).EnsureSuccessStatusCode();
 
     public static string Email() => $"u{Guid.NewGuid():N}@example.com";
