@@ -37,7 +37,8 @@ public sealed record Connection(
     /// <summary>Whether a worker should be running for it: started, not paused, not disconnected, grant usable.</summary>
     public bool ShouldRun => Status == ConnectionStatus.Active && !NeedsReauth;
 
-    /// <summary>The state a user sees (product.md, "Dashboards"), before the worker's syncing/idle split.</summary>
+    /// <summary>The state a user sees (product.md, "Dashboards"), before the worker's split of an active connection into
+    /// syncing and idle: <c>starting</c>, until a worker has taken it up.</summary>
     public string DisplayState => Status switch
     {
         ConnectionStatus.Disconnected => "disconnected",
@@ -45,7 +46,7 @@ public sealed record Connection(
         ConnectionStatus.Ready => "ready",
         ConnectionStatus.Paused => "paused",
         ConnectionStatus.Failed => "failed",
-        _ => "idle",
+        _ => "starting",
     };
 
     public static Connection Evolve(Connection state, ConnectionEvent @event) =>

@@ -43,13 +43,14 @@ internal sealed record ConnectionRow(
     /// <summary>
     /// product.md's dashboard states: a disconnected connection or account first, then a grant that needs re-auth
     /// (the connection's own report or its account's), then the control-plane status, with "active" split into
-    /// <c>syncing</c> (a run is open) and <c>idle</c>.
+    /// <c>syncing</c> (a run is open), <c>starting</c> (started, no run taken up or ended yet: a client waiting for
+    /// <c>idle</c> must not stop before the first run) and <c>idle</c>.
     /// </summary>
     public ConnectionRow Shown() => this with
     {
         State = Status == "disconnected" || AccountStatus == AccountRow.Disconnected ? "disconnected"
             : NeedsReauth || AccountStatus == AccountRow.NeedsReauth ? "needs-reauth"
-            : Status == "active" ? (RunId is null ? "idle" : "syncing")
+            : Status == "active" ? (RunId is not null ? "syncing" : LastSyncAt is null ? "starting" : "idle")
             : Status,
     };
 

@@ -46,7 +46,7 @@ public sealed class OpsConnectionsTests(ApiFixture api) : IAsyncLifetime
         refused = await ProblemAsync(await op.PostAsync($"/api/ops/connections/{id}/pause", null), HttpStatusCode.Conflict);
         Assert.Equal("connection.already-paused", refused.GetProperty("code").GetString());
         Assert.Equal("paused", (await ReadAsync(await user.Client.GetAsync($"/api/connections/{id}"), HttpStatusCode.OK)).GetProperty("state").GetString());
-        Assert.Equal("idle", (await ReadAsync(await op.PostAsync($"/api/ops/connections/{id}/resume", null), HttpStatusCode.OK)).GetProperty("state").GetString());
+        Assert.Equal("starting", (await ReadAsync(await op.PostAsync($"/api/ops/connections/{id}/resume", null), HttpStatusCode.OK)).GetProperty("state").GetString());
         await ProblemAsync(await op.PostAsync($"/api/ops/connections/{Guid.NewGuid()}/sync", null), HttpStatusCode.NotFound);
         await ProblemAsync(await op.PostAsync($"/api/ops/connections/{Guid.NewGuid()}/pause", null), HttpStatusCode.NotFound);
 

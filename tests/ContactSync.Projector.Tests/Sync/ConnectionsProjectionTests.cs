@@ -45,7 +45,7 @@ public sealed class ConnectionsProjectionTests(PostgresFixture fixture)
         await AssertStateAsync(scope, id, "ready");
 
         await AppendAsync(scope, StreamNames.Connection(id), new ConnectionStarted(tenant, id, actor, at));
-        await AssertStateAsync(scope, id, "idle");
+        await AssertStateAsync(scope, id, "starting");
 
         await AppendAsync(scope, StreamNames.ConnectionSync(id), new SyncRunStarted(tenant, id, run, RunKind.FirstSync, at),
             new SyncRunProgressed(tenant, id, run, "pushing", 3, 10, at.AddSeconds(1)));
@@ -169,17 +169,17 @@ public sealed class ConnectionsProjectionTests(PostgresFixture fixture)
         await AssertStateAsync(scope, a, "needs-reauth");
         Assert.Equal("Google refused the grant.", await scope.ScalarAsync<string>("SELECT account_message FROM rm.connections WHERE connection_id = $1", a));
         await AssertStateAsync(scope, b, "needs-reauth");
-        await AssertStateAsync(scope, other, "idle");
+        await AssertStateAsync(scope, other, "starting");
         await AppendAsync(scope, StreamNames.Connection(c), Created(c));
         await AssertStateAsync(scope, c, "needs-reauth");
 
         await AppendAsync(scope, StreamNames.Account(account), new AccountEvent.AccountGrantRenewed(tenant, account, new SealedSecret("k2", "sealed"), actor, at));
-        await AssertStateAsync(scope, a, "idle");
+        await AssertStateAsync(scope, a, "starting");
         await AssertStateAsync(scope, c, "ready");
 
         await AppendAsync(scope, StreamNames.Account(account), new AccountEvent.AccountDisconnected(tenant, account, actor, at));
         foreach (var id in new[] { a, b, c }) await AssertStateAsync(scope, id, "disconnected");
-        await AssertStateAsync(scope, other, "idle");
+        await AssertStateAsync(scope, other, "starting");
     }
 
     [Fact]
