@@ -12,7 +12,7 @@ namespace ContactSync.Api.Accounts;
 public sealed record AccountServices(
     IEventStore Store, IEnumerable<IProviderAuthorization> Authorizations, GrantProtector Grants, ProviderSessions Sessions,
     AccountReads Reads, TimeProvider Time, IOptions<AccountsOptions> Options, IOptions<ReturnOriginOptions> ReturnOrigins,
-    IOptions<ApiOptions> Api, ILogger<AccountServices> Logger, HttpContext Http)
+    IOptions<ApiOptions> Api, PublicAddress Public, ILogger<AccountServices> Logger, HttpContext Http)
 {
     public Task<Account> LoadAsync(Guid id, CancellationToken ct) =>
         CommandHandler.LoadAsync(Store, AccountDecider.Definition, StreamNames.Account(id), ct);
@@ -27,7 +27,7 @@ public sealed record AccountServices(
     /// <summary>Where the provider sends the browser back; the same address at the authorize step and the code exchange.</summary>
     public Uri CallbackUri(string provider)
     {
-        var root = Options.Value.CallbackBaseUri?.ToString().TrimEnd('/') ?? $"{Http.Request.Scheme}://{Http.Request.Host.ToUriComponent()}{Http.Request.PathBase}";
+        var root = Options.Value.CallbackBaseUri?.ToString().TrimEnd('/') ?? Public.Root(Http.Request);
         return new Uri($"{root}/api/accounts/{provider}/callback");
     }
 

@@ -40,7 +40,7 @@ public static partial class AccountsApi
     {
         if (s.Authorization(provider) is not { } authorization) return UnknownProvider();
         var errors = new FieldErrors();
-        var target = ReturnUrls.Resolve(returnUrl, s.Http.Request, s.ReturnOrigins.Value.AllowedReturnOrigins);
+        var target = ReturnUrls.Resolve(returnUrl, s.Public.Origin(s.Http.Request), s.ReturnOrigins.Value.AllowedReturnOrigins);
         if (target is null) errors.Add("returnUrl", "Must be a path on this API or an address on an allowed origin.");
         var hint = string.IsNullOrWhiteSpace(loginHint) ? null : loginHint.Trim();
         if (hint is not null && !EmailSyntax.IsValid(hint)) errors.Add("loginHint", "Must be an e-mail address.");

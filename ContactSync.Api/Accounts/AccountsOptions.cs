@@ -10,8 +10,8 @@ public sealed class AccountsOptions : IValidatableObject
     /// <summary>How long a consent may take: a <c>state</c> older than this is refused at the callback.</summary>
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The API's public address as the providers' consent pages redirect to it (behind a proxy); by default
-    /// the address the connect request came to.</summary>
+    /// <summary>The API's address as the providers' consent pages redirect to it, when it differs from
+    /// <c>ContactSync:PublicUrl</c>; by default that public address (never the request's Host header).</summary>
     public Uri? CallbackBaseUri { get; set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
