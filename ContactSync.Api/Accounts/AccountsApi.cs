@@ -46,9 +46,12 @@ public static partial class AccountsApi
         if (hint is not null && !EmailSyntax.IsValid(hint)) errors.Add("loginHint", "Must be an e-mail address.");
         if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
 
-        var binding = new OAuthStates.Binding(caller.TenantId, caller.UserId, caller.Name, provider, target!, s.Time.GetUtcNow() + s.Options.Value.StateLifetime);
+        var connectId = Guid.NewGuid();
+        var verifier = Pkce.NewVerifier();
+        var binding = new OAuthStates.Binding(caller.TenantId, caller.UserId, caller.Name, provider, target!, s.Time.GetUtcNow() + s.Options.Value.StateLifetime,
+            connectId, s.Grants.Seal(verifier, OAuthStates.VerifierPurpose, connectId));
         var state = await OAuthStates.IssueAsync(s.Store, binding, ct);
-        var authorize = authorization.BuildAuthorizeUri(state, s.CallbackUri(provider), hint);
+        var authorize = authorization.BuildAuthorizeUri(state, s.CallbackUri(provider), hint, Pkce.Challenge(verifier));
         var wantsJson = s.Http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase));
         return wantsJson ? TypedResults.Ok(new AuthorizeResponse(authorize.AbsoluteUri)) : TypedResults.Redirect(authorize.AbsoluteUri);
     }
@@ -72,7 +75,8 @@ public static partial class AccountsApi
         ProviderGrant grant;
         try
         {
-            grant = await authorization.ExchangeCodeAsync(code, s.CallbackUri(provider), ct);
+            var verifier = binding.CodeVerifier is { } sealedVerifier ? s.Grants.Unseal(sealedVerifier, OAuthStates.VerifierPurpose, binding.ConnectId) : null;
+            grant = await authorization.ExchangeCodeAsync(code, s.CallbackUri(provider), verifier, ct);
         }
         catch (ReauthRequiredException e)
         {

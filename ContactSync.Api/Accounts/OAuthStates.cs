@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ContactSync.Domain.Accounts;
 using ContactSync.EventStore;
 
 namespace ContactSync.Api.Accounts;
@@ -20,7 +21,13 @@ public static class OAuthStates
     public const string ConsumedType = "OAuthStateConsumed.v1";
     private const int TokenBytes = 32;
 
-    public sealed record Binding(Guid TenantId, Guid UserId, string UserName, string Provider, string ReturnUrl, DateTimeOffset ExpiresAt);
+    /// <param name="ConnectId">Names this connect flow.</param>
+    /// <param name="CodeVerifier">The PKCE verifier whose challenge went to the provider, sealed under
+    /// <see cref="VerifierPurpose"/> and <paramref name="ConnectId"/>: it never leaves the server in clear.</param>
+    public sealed record Binding(Guid TenantId, Guid UserId, string UserName, string Provider, string ReturnUrl, DateTimeOffset ExpiresAt,
+        Guid ConnectId = default, SealedSecret? CodeVerifier = null);
+
+    public const string VerifierPurpose = "pkce-verifier";
 
     public enum Refusal { None, Malformed, Unknown, Used, Expired, WrongProvider }
 
