@@ -36,9 +36,9 @@ public sealed record AccountServices(
     /// (renewed, and active again if it needed re-auth); without one, or when its holder was disconnected, a new account
     /// is reserved and connected. Concurrent callbacks for one key end on one account.
     /// </summary>
-    public async Task<Handled<Account>> ConnectAsync(Guid tenantId, Guid userId, Actor actor, string provider, ProviderGrant grant, CancellationToken ct)
+    public async Task<Handled<Account>> ConnectAsync(Guid tenantId, Guid userId, Actor actor, string provider, string email, string refreshToken, CancellationToken ct)
     {
-        var email = grant.Email.Trim();
+        email = email.Trim();
         var key = AccountReservations.StreamOf(tenantId, userId, provider, email);
         for (var attempt = 1; ; attempt++)
         {
@@ -55,7 +55,7 @@ public sealed record AccountServices(
                     continue;
                 }
             }
-            var command = new AccountCommand.ConnectAccount(tenantId, id, userId, provider, email, Grants.Seal(grant.RefreshToken, id), actor, Time.GetUtcNow());
+            var command = new AccountCommand.ConnectAccount(tenantId, id, userId, provider, email, Grants.Seal(refreshToken, id), actor, Time.GetUtcNow());
             try
             {
                 return await CommandHandler.HandleAsync(Store, AccountDecider.Definition, StreamNames.Account(id), state, command, ct);

@@ -21,7 +21,8 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     private readonly PostgresFixture _postgres = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _shared = new();
-    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    // API clients, not browsers: no cookie jar shared by every test (the connect's browser cookie lives in OAuthBrowser).
+    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), UseCookies = false };
     private readonly List<WebApplication> _apps = [];
 
     public string OperatorKey { get; } = "operator-" + Guid.NewGuid().ToString("N");
