@@ -29,6 +29,7 @@ public static class ApiApp
         builder.AddApiInfrastructure();
         builder.AddPostgresEventStore();
         builder.AddApiOptions();
+        builder.AddPublicAddress();
         builder.AddReadYourWrites();
         builder.AddApiKeyAuthentication();
         builder.AddTenantRateLimiting();

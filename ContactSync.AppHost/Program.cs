@@ -37,6 +37,8 @@ var api = builder.AddProject<Projects.ContactSync_Api>("api", launchProfileName:
     .WaitFor(projector)
     .WithRebuildProjectionCommand("contacts", settings)
     .WithSyncAllCommand(settings);
+// Its own public address: return URLs and OAuth callbacks are built from it, never from a request's Host header.
+api.WithEnvironment("ContactSync__PublicUrl", api.GetEndpoint("http"));
 
 // Seeds the offline demo tenant on the first run, then prints the addresses and keys.
 api.WithDemo(settings, events, sandbox, [sandbox, projector, api]);

@@ -29,14 +29,30 @@ eventually() {
 }
 
 step "1. Connect the demo Google account (consent redirect: API -> sandbox consent -> API callback -> /api/accounts)"
-curl -sSfL --location-trusted -H "$AUTH" "$API/api/accounts/google/connect?loginHint=$GOOGLE" | jq -c '.items[]'
+# The cookie jar is the browser: the connect's cookie has to come back on the callback for the account to be attached.
+JAR=$(mktemp)
+trap 'rm -f "$JAR"' EXIT
+curl -sSfL --location-trusted -c "$JAR" -b "$JAR" -H "$AUTH" "$API/api/accounts/google/connect?loginHint=$GOOGLE" | jq -c '.items[]'
 GOOGLE_ACCOUNT=$(curl -sSf -H "$AUTH" "$API/api/accounts" | jq -r --arg e "$GOOGLE" '.items[] | select(.email == $e) | .id')
 [ -n "$GOOGLE_ACCOUNT" ] || fail "the Google account is not among /api/accounts"
 ok "Google account $GOOGLE connected ($GOOGLE_ACCOUNT)"
 # The browser way: ask for the consent address as JSON and open it (the sandbox approves at once).
-AUTHORIZE_URL=$(curl -sSf -H "$AUTH" -H "Accept: application/json" \
-  "$API/api/accounts/google/connect?loginHint=$GOOGLE&returnUrl=/docs" | jq -r .authorizeUrl)
+CONNECT=$(curl -sSf -c "$JAR" -b "$JAR" -H "$AUTH" -H "Accept: application/json" \
+  "$API/api/accounts/google/connect?loginHint=$GOOGLE&returnUrl=/docs")
+AUTHORIZE_URL=$(jq -r .authorizeUrl <<<"$CONNECT")
 case $AUTHORIZE_URL in "$SANDBOX"/o/oauth2/v2/auth\?*) ok "authorizeUrl points at the sandbox's consent page" ;; *) fail "authorizeUrl: $AUTHORIZE_URL" ;; esac
+# The same consent address finished in another browser (no jar): nothing is attached; the page shows a code that
+# only the starting user, with their own key, can use.
+PAGE=$(curl -sSfL "$AUTHORIZE_URL")
+grep -q "finished in a different browser" <<<"$PAGE" || fail "the other browser should be told that nothing was attached"
+CODE=$(sed -n 's/.*id="confirmation-code">\([^<]*\)<.*/\1/p' <<<"$PAGE")
+[ -n "$CODE" ] || fail "the page shows no confirmation code"
+ok "another browser attached nothing and was shown the code $CODE"
+CONFIRMED=$(curl -sSf -X POST -H "$AUTH" -H "$JSON" -d "{\"code\": \"$CODE\"}" \
+  "$API/api/accounts/pending/$(jq -r .connectId <<<"$CONNECT")/confirm")
+jq -c . <<<"$CONFIRMED"
+[ "$(jq -r .id <<<"$CONFIRMED")" = "$GOOGLE_ACCOUNT" ] || fail "the confirmation should renew the same account"
+ok "the starter attached it with the code (the same account, renewed)"
 
 step "2. The demo lists (and a new one)"
 curl -sSf -H "$AUTH" "$API/api/lists" | jq -c '.items[] | {id, name, filter}'
@@ -145,7 +161,7 @@ eventually 30 "the CRM has Alan's old title again" crm_title_is "$ALAN" "Cryptan
 eventually 30 "and Google too (the revert syncs out as an edit)" google_title_is alan@example.org "Cryptanalyst"
 
 step "10. The same connect for Outlook"
-curl -sSfL --location-trusted -H "$AUTH" "$API/api/accounts/microsoft/connect?loginHint=$OUTLOOK" | jq -c '.items[]'
+curl -sSfL --location-trusted -c "$JAR" -b "$JAR" -H "$AUTH" "$API/api/accounts/microsoft/connect?loginHint=$OUTLOOK" | jq -c '.items[]'
 OUTLOOK_ACCOUNT=$(curl -sSf -H "$AUTH" "$API/api/accounts" | jq -r --arg e "$OUTLOOK" '.items[] | select(.email == $e) | .id')
 [ -n "$OUTLOOK_ACCOUNT" ] || fail "the Outlook account is not among /api/accounts"
 ok "Outlook mailbox $OUTLOOK connected ($OUTLOOK_ACCOUNT)"

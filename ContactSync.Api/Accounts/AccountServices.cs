@@ -12,7 +12,7 @@ namespace ContactSync.Api.Accounts;
 public sealed record AccountServices(
     IEventStore Store, IEnumerable<IProviderAuthorization> Authorizations, GrantProtector Grants, ProviderSessions Sessions,
     AccountReads Reads, TimeProvider Time, IOptions<AccountsOptions> Options, IOptions<ReturnOriginOptions> ReturnOrigins,
-    IOptions<ApiOptions> Api, ILogger<AccountServices> Logger, HttpContext Http)
+    IOptions<ApiOptions> Api, PublicAddress Public, ILogger<AccountServices> Logger, HttpContext Http)
 {
     public Task<Account> LoadAsync(Guid id, CancellationToken ct) =>
         CommandHandler.LoadAsync(Store, AccountDecider.Definition, StreamNames.Account(id), ct);
@@ -27,7 +27,7 @@ public sealed record AccountServices(
     /// <summary>Where the provider sends the browser back; the same address at the authorize step and the code exchange.</summary>
     public Uri CallbackUri(string provider)
     {
-        var root = Options.Value.CallbackBaseUri?.ToString().TrimEnd('/') ?? $"{Http.Request.Scheme}://{Http.Request.Host.ToUriComponent()}{Http.Request.PathBase}";
+        var root = Options.Value.CallbackBaseUri?.ToString().TrimEnd('/') ?? Public.Root(Http.Request);
         return new Uri($"{root}/api/accounts/{provider}/callback");
     }
 
@@ -36,9 +36,9 @@ public sealed record AccountServices(
     /// (renewed, and active again if it needed re-auth); without one, or when its holder was disconnected, a new account
     /// is reserved and connected. Concurrent callbacks for one key end on one account.
     /// </summary>
-    public async Task<Handled<Account>> ConnectAsync(Guid tenantId, Guid userId, Actor actor, string provider, ProviderGrant grant, CancellationToken ct)
+    public async Task<Handled<Account>> ConnectAsync(Guid tenantId, Guid userId, Actor actor, string provider, string email, string refreshToken, CancellationToken ct)
     {
-        var email = grant.Email.Trim();
+        email = email.Trim();
         var key = AccountReservations.StreamOf(tenantId, userId, provider, email);
         for (var attempt = 1; ; attempt++)
         {
@@ -55,7 +55,7 @@ public sealed record AccountServices(
                     continue;
                 }
             }
-            var command = new AccountCommand.ConnectAccount(tenantId, id, userId, provider, email, Grants.Seal(grant.RefreshToken, id), actor, Time.GetUtcNow());
+            var command = new AccountCommand.ConnectAccount(tenantId, id, userId, provider, email, Grants.Seal(refreshToken, id), actor, Time.GetUtcNow());
             try
             {
                 return await CommandHandler.HandleAsync(Store, AccountDecider.Definition, StreamNames.Account(id), state, command, ct);

@@ -13,8 +13,10 @@ namespace ContactSync.Api.Accounts;
 
 /// <summary>
 /// The caller's Google and Microsoft accounts, connected through the OAuth 2.0 authorization-code flow. The callback
-/// carries no API key: the single-use <c>state</c> names the caller (see <see cref="OAuthStates"/>). An account of
-/// another user or tenant is 404 everywhere.
+/// carries no API key: the single-use <c>state</c> names the caller (see <see cref="OAuthStates"/>), and the account
+/// is attached only in the browser that started the connect (<see cref="ConnectCookies"/>); a consent finished
+/// elsewhere waits for the starter's confirmation (<see cref="PendingGrants"/>). An account of another user or tenant
+/// is 404 everywhere.
 /// </summary>
 public static partial class AccountsApi
 {
@@ -25,7 +27,10 @@ public static partial class AccountsApi
             .WithSummary("Start connecting a google or microsoft account: 302 to the consent page (200 {authorizeUrl} for Accept: application/json)")
             .ProducesValidation();
         group.MapGet("/{provider}/callback", AccountCallback).AllowAnonymous().WithName(nameof(AccountCallback))
-            .WithSummary("The provider's redirect back (no API key: the state names the caller); stores the account, 302 to returnUrl");
+            .WithSummary("The provider's redirect back (no API key: the state names the caller); in the starting browser stores the account, 302 to returnUrl; elsewhere 200, a page with the confirmation code");
+        group.MapPost("/pending/{id:guid}/confirm", ConfirmPendingAccount).RequireUser().WithName(nameof(ConfirmPendingAccount))
+            .WithSummary("Attach a consent finished in another browser: the connect's id and the code that browser was shown")
+            .ProducesValidation();
         group.MapGet("/", GetAccounts).RequireUser().WithName(nameof(GetAccounts)).WithSummary("The caller's connected accounts")
             .WaitsForMinPosition(ProjectionNames.Accounts);
         group.MapGet("/{id:guid}/groups", GetAccountGroups).RequireUser().WithName(nameof(GetAccountGroups))
@@ -40,20 +45,27 @@ public static partial class AccountsApi
     {
         if (s.Authorization(provider) is not { } authorization) return UnknownProvider();
         var errors = new FieldErrors();
-        var target = ReturnUrls.Resolve(returnUrl, s.Http.Request, s.ReturnOrigins.Value.AllowedReturnOrigins);
+        var target = ReturnUrls.Resolve(returnUrl, s.Public.Origin(s.Http.Request), s.ReturnOrigins.Value.AllowedReturnOrigins);
         if (target is null) errors.Add("returnUrl", "Must be a path on this API or an address on an allowed origin.");
         var hint = string.IsNullOrWhiteSpace(loginHint) ? null : loginHint.Trim();
         if (hint is not null && !EmailSyntax.IsValid(hint)) errors.Add("loginHint", "Must be an e-mail address.");
         if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
 
-        var binding = new OAuthStates.Binding(caller.TenantId, caller.UserId, caller.Name, provider, target!, s.Time.GetUtcNow() + s.Options.Value.StateLifetime);
+        // Random (not time-ordered): the id names the flow's cookie and its pending grant.
+        var connectId = Guid.NewGuid();
+        var callback = s.CallbackUri(provider);
+        var verifier = Pkce.NewVerifier();
+        var lifetime = s.Options.Value.StateLifetime;
+        var nonceHash = ConnectCookies.Issue(s.Http.Response, connectId, callback, lifetime);
+        var binding = new OAuthStates.Binding(caller.TenantId, caller.UserId, caller.Name, provider, target!, s.Time.GetUtcNow() + lifetime,
+            connectId, s.Grants.Seal(verifier, OAuthStates.VerifierPurpose, connectId), nonceHash);
         var state = await OAuthStates.IssueAsync(s.Store, binding, ct);
-        var authorize = authorization.BuildAuthorizeUri(state, s.CallbackUri(provider), hint);
+        var authorize = authorization.BuildAuthorizeUri(state, callback, hint, Pkce.Challenge(verifier));
         var wantsJson = s.Http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase));
-        return wantsJson ? TypedResults.Ok(new AuthorizeResponse(authorize.AbsoluteUri)) : TypedResults.Redirect(authorize.AbsoluteUri);
+        return wantsJson ? TypedResults.Ok(new AuthorizeResponse(authorize.AbsoluteUri, connectId)) : TypedResults.Redirect(authorize.AbsoluteUri);
     }
 
-    public static async Task<Results<RedirectHttpResult, ProblemHttpResult>> AccountCallback(
+    public static async Task<Results<RedirectHttpResult, ContentHttpResult, ProblemHttpResult>> AccountCallback(
         string provider, string? code, string? state, string? error, [AsParameters] AccountServices s, CancellationToken ct)
     {
         if (s.Authorization(provider) is not { } authorization) return UnknownProvider();
@@ -63,6 +75,9 @@ public static partial class AccountsApi
             Log.StateRefused(s.Logger, provider, refusal);
             return Problems.Status(400, "Bad request", OAuthStates.Describe(refusal), "account.state-invalid");
         }
+        var callback = s.CallbackUri(provider);
+        var startingBrowser = ConnectCookies.Matches(s.Http.Request, binding.ConnectId, binding.BrowserNonceHash);
+        ConnectCookies.Clear(s.Http.Response, binding.ConnectId, callback);
         if (error is not null)
             // The user declined (access_denied) or the provider failed: back to the app with the code, nothing stored.
             return TypedResults.Redirect(ReturnUrls.With(binding.ReturnUrl, "error", ErrorCode(error)));
@@ -72,7 +87,8 @@ public static partial class AccountsApi
         ProviderGrant grant;
         try
         {
-            grant = await authorization.ExchangeCodeAsync(code, s.CallbackUri(provider), ct);
+            var verifier = binding.CodeVerifier is { } sealedVerifier ? s.Grants.Unseal(sealedVerifier, OAuthStates.VerifierPurpose, binding.ConnectId) : null;
+            grant = await authorization.ExchangeCodeAsync(code, callback, verifier, ct);
         }
         catch (ReauthRequiredException e)
         {
@@ -87,12 +103,20 @@ public static partial class AccountsApi
         if (!EmailSyntax.IsValid(grant.Email.Trim()))
             return Problems.Status(502, "Bad gateway", "The provider named no usable e-mail address for the account.", "account.provider-email");
 
-        var actor = Actor.ForUser(binding.UserId, binding.UserName);
-        var handled = await s.ConnectAsync(binding.TenantId, binding.UserId, actor, provider, grant, ct);
+        if (!startingBrowser) return await HoldForConfirmationAsync(binding, grant, s, ct);
+
+        await AttachAsync(binding.TenantId, binding.UserId, binding.UserName, provider, grant.Email, grant.RefreshToken, s, ct);
+        return TypedResults.Redirect(binding.ReturnUrl);
+    }
+
+    private static async Task<Handled<Account>> AttachAsync(
+        Guid tenantId, Guid userId, string userName, string provider, string email, string refreshToken, AccountServices s, CancellationToken ct)
+    {
+        var handled = await s.ConnectAsync(tenantId, userId, Actor.ForUser(userId, userName), provider, email, refreshToken, ct);
         s.Sessions.Forget(handled.State.Id);
         Log.Connected(s.Logger, handled.State.Id, provider);
         if (handled.Position is { } position) await s.Http.AfterWriteAsync(position, ProjectionNames.Accounts);
-        return TypedResults.Redirect(binding.ReturnUrl);
+        return handled;
     }
 
     public static async Task<Ok<AccountList>> GetAccounts(Caller caller, AccountReads reads, CancellationToken ct) =>
@@ -173,10 +197,18 @@ public static partial class AccountsApi
 
         [LoggerMessage(LogLevel.Warning, "Listing the groups of account {AccountId} failed")]
         public static partial void GroupsFailed(ILogger logger, Guid accountId, Exception exception);
+
+        [LoggerMessage(LogLevel.Warning, "OAuth callback for {Provider}: finished in another browser than the one that started connect {ConnectId}; the grant waits for confirmation")]
+        public static partial void HeldForConfirmation(ILogger logger, string provider, Guid connectId);
+
+        [LoggerMessage(LogLevel.Warning, "Confirmation of pending connect {ConnectId} refused: {Outcome}")]
+        public static partial void ConfirmationRefused(ILogger logger, Guid connectId, PendingGrants.Outcome outcome);
     }
 }
 
-public sealed record AuthorizeResponse(string AuthorizeUrl);
+/// <param name="ConnectId">Names the flow: its cookie, and a consent finished in another browser
+/// (<c>POST /api/accounts/pending/{connectId}/confirm</c>).</param>
+public sealed record AuthorizeResponse(string AuthorizeUrl, Guid ConnectId);
 
 public sealed record AccountResponse(Guid Id, string Provider, string Email, string Status);
 

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ContactSync.Domain.Accounts;
 using ContactSync.EventStore;
 
 namespace ContactSync.Api.Accounts;
@@ -9,7 +10,8 @@ namespace ContactSync.Api.Accounts;
 /// <summary>
 /// The OAuth <c>state</c>: 32 random bytes (base64url) handed to the provider; only its SHA-256 is stored, as the
 /// stream <c>OAuthState-{hash}</c>, whose first event binds it to the tenant, the user, the provider and the return
-/// address, with an expiry. The callback consumes it by appending at revision 0: of any number of callbacks with
+/// address, with an expiry, the PKCE verifier (sealed) and the hash of the starting browser's cookie. The callback
+/// consumes it by appending at revision 0: of any number of callbacks with
 /// one state, exactly one gets past that append (single use, also across API instances). A state never issued, an
 /// altered one, an expired one and a used one are all refused. The event store holds these streams, as it holds the
 /// e-mail reservations, so no table of the API's own is needed; their event types are not domain events.
@@ -20,7 +22,14 @@ public static class OAuthStates
     public const string ConsumedType = "OAuthStateConsumed.v1";
     private const int TokenBytes = 32;
 
-    public sealed record Binding(Guid TenantId, Guid UserId, string UserName, string Provider, string ReturnUrl, DateTimeOffset ExpiresAt);
+    /// <param name="ConnectId">Names this connect flow (its cookie, its pending grant).</param>
+    /// <param name="CodeVerifier">The PKCE verifier whose challenge went to the provider, sealed under
+    /// <see cref="VerifierPurpose"/> and <paramref name="ConnectId"/>: it never leaves the server in clear.</param>
+    /// <param name="BrowserNonceHash">SHA-256 of the nonce in the starting browser's cookie (<see cref="ConnectCookies"/>).</param>
+    public sealed record Binding(Guid TenantId, Guid UserId, string UserName, string Provider, string ReturnUrl, DateTimeOffset ExpiresAt,
+        Guid ConnectId = default, SealedSecret? CodeVerifier = null, string? BrowserNonceHash = null);
+
+    public const string VerifierPurpose = "pkce-verifier";
 
     public enum Refusal { None, Malformed, Unknown, Used, Expired, WrongProvider }
 

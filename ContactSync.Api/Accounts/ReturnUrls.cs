@@ -1,8 +1,9 @@
 namespace ContactSync.Api.Accounts;
 
 /// <summary>
-/// Where a finished connect sends the browser: a path on the API itself, or an absolute address on the API's origin
-/// or on a configured one. Anything else is refused up front, so the callback can never be an open redirect.
+/// Where a finished connect sends the browser: a path on the API itself, or an absolute address on the API's public
+/// origin (<see cref="Infrastructure.PublicAddress"/>, never the request's Host) or on a configured one. Anything else
+/// is refused up front, so the callback can never be an open redirect.
 /// </summary>
 public static class ReturnUrls
 {
@@ -10,7 +11,7 @@ public static class ReturnUrls
     private const int MaxLength = 2048;
 
     /// <summary>The address to return to, or null when <paramref name="raw"/> is not allowed.</summary>
-    public static string? Resolve(string? raw, HttpRequest request, IReadOnlyCollection<string> allowedOrigins)
+    public static string? Resolve(string? raw, string ownOrigin, IReadOnlyCollection<string> allowedOrigins)
     {
         if (string.IsNullOrEmpty(raw)) return Default;
         if (raw.Length > MaxLength || raw.Any(c => char.IsControl(c) || c == '\\' || char.IsWhiteSpace(c))) return null;
@@ -19,8 +20,7 @@ public static class ReturnUrls
             return raw.Length > 1 && raw[1] is '/' or '\\' ? null : Uri.TryCreate(raw, UriKind.Relative, out _) ? raw : null;
         if (!Uri.TryCreate(raw, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.UserInfo.Length > 0) return null;
         var origin = uri.GetLeftPart(UriPartial.Authority);
-        var own = $"{request.Scheme}://{request.Host.ToUriComponent()}";
-        return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) ||
+        return string.Equals(origin, ownOrigin, StringComparison.OrdinalIgnoreCase) ||
                allowedOrigins.Any(o => string.Equals(o.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase))
             ? uri.AbsoluteUri
             : null;

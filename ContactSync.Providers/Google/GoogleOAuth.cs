@@ -21,7 +21,8 @@ public sealed class GoogleOAuth : IProviderAuthorization
     private const string UserId = "contactsync";
 
     private readonly GoogleProviderOptions _options;
-    private readonly GoogleAuthorizationCodeFlow _flow;
+    // The PKCE flavour of Google's flow: the same requests, and a code exchange that can carry the verifier.
+    private readonly PkceGoogleAuthorizationCodeFlow _flow;
     // Only used when a token answer lacks an id_token; one client for the process, as HttpClient is meant to be used.
     private static readonly HttpClient UserInfoClient = new();
 
@@ -29,7 +30,7 @@ public sealed class GoogleOAuth : IProviderAuthorization
     {
         _options = options;
         Logger = logger ?? NullLogger.Instance;
-        _flow = new GoogleAuthorizationCodeFlow(new EndpointsInitializer(options)
+        _flow = new PkceGoogleAuthorizationCodeFlow(new EndpointsInitializer(options)
         {
             ClientSecrets = new ClientSecrets { ClientId = options.ClientId, ClientSecret = options.ClientSecret },
             Scopes = [ContactsScope, "openid", "email"],
@@ -43,11 +44,17 @@ public sealed class GoogleOAuth : IProviderAuthorization
 
     internal ILogger Logger { get; }
 
-    public Uri BuildAuthorizeUri(string state, Uri redirectUri, string? loginHint)
+    public Uri BuildAuthorizeUri(string state, Uri redirectUri, string? loginHint, string? codeChallenge = null)
     {
+        // The flow's own PKCE overload would make the verifier here; the caller makes it, to keep it with the state.
         var request = (GoogleAuthorizationCodeRequestUrl)_flow.CreateAuthorizationCodeRequest(redirectUri.ToString());
         request.State = state;
         request.LoginHint = loginHint;
+        if (codeChallenge is not null)
+        {
+            request.CodeChallenge = codeChallenge;
+            request.CodeChallengeMethod = Pkce.Method;
+        }
         // Offline access with forced consent: Google returns a refresh token only then, also on a reconnect.
         request.AccessType = "offline";
         request.Prompt = "consent";
@@ -55,12 +62,14 @@ public sealed class GoogleOAuth : IProviderAuthorization
         return request.Build();
     }
 
-    public async Task<ProviderGrant> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken ct)
+    public Task<ProviderGrant> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken ct) => ExchangeCodeAsync(code, redirectUri, null, ct);
+
+    public async Task<ProviderGrant> ExchangeCodeAsync(string code, Uri redirectUri, string? codeVerifier, CancellationToken ct)
     {
         TokenResponse token;
         try
         {
-            token = await _flow.ExchangeCodeForTokenAsync(UserId, code, redirectUri.ToString(), ct);
+            token = await _flow.ExchangeCodeForTokenAsync(UserId, code, codeVerifier, redirectUri.ToString(), ct);
         }
         catch (TokenResponseException e) when (e.Error?.Error == "invalid_grant")
         {

@@ -10,7 +10,7 @@ public sealed class MicrosoftAuthorization(HttpClient http, MicrosoftProviderOpt
 {
     public ProviderKind Kind => ProviderKind.Microsoft;
 
-    public Uri BuildAuthorizeUri(string state, Uri redirectUri, string? loginHint)
+    public Uri BuildAuthorizeUri(string state, Uri redirectUri, string? loginHint, string? codeChallenge = null)
     {
         var query = new Dictionary<string, string>
         {
@@ -18,13 +18,20 @@ public sealed class MicrosoftAuthorization(HttpClient http, MicrosoftProviderOpt
             ["response_mode"] = "query", ["scope"] = options.Scopes, ["state"] = state,
         };
         if (!string.IsNullOrWhiteSpace(loginHint)) query["login_hint"] = loginHint;
+        if (codeChallenge is not null)
+        {
+            query["code_challenge"] = codeChallenge;
+            query["code_challenge_method"] = Pkce.Method;
+        }
         var text = string.Join('&', query.Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(kv.Value)}"));
         return new Uri($"{options.AuthorizeEndpoint}?{text}");
     }
 
-    public async Task<ProviderGrant> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken ct)
+    public Task<ProviderGrant> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken ct) => ExchangeCodeAsync(code, redirectUri, null, ct);
+
+    public async Task<ProviderGrant> ExchangeCodeAsync(string code, Uri redirectUri, string? codeVerifier, CancellationToken ct)
     {
-        var tokens = await new MicrosoftTokenClient(http, options, time).RedeemCodeAsync(code, redirectUri, ct);
+        var tokens = await new MicrosoftTokenClient(http, options, time).RedeemCodeAsync(code, redirectUri, codeVerifier, ct);
         if (tokens.RefreshToken is not { Length: > 0 } refresh)
             throw new ReauthRequiredException("Microsoft returned no refresh token; the offline_access scope was not granted.");
 

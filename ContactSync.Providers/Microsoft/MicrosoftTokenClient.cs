@@ -12,12 +12,19 @@ public sealed class MicrosoftTokenClient(HttpClient http, MicrosoftProviderOptio
 
     public sealed record TokenResult(string AccessToken, string? RefreshToken, DateTimeOffset ExpiresAt);
 
-    public Task<TokenResult> RedeemCodeAsync(string code, Uri redirectUri, CancellationToken ct) =>
-        RequestAsync(new()
+    public Task<TokenResult> RedeemCodeAsync(string code, Uri redirectUri, CancellationToken ct) => RedeemCodeAsync(code, redirectUri, null, ct);
+
+    /// <param name="codeVerifier">The PKCE verifier of the challenge the authorize request sent, or null.</param>
+    public Task<TokenResult> RedeemCodeAsync(string code, Uri redirectUri, string? codeVerifier, CancellationToken ct)
+    {
+        var form = new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirectUri.ToString(),
             ["scope"] = options.Scopes,
-        }, ct);
+        };
+        if (codeVerifier is not null) form["code_verifier"] = codeVerifier;
+        return RequestAsync(form, ct);
+    }
 
     public Task<TokenResult> RefreshAsync(string refreshToken, CancellationToken ct) =>
         RequestAsync(new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken, ["scope"] = options.Scopes }, ct);

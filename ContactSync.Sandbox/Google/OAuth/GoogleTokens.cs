@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ContactSync.Sandbox.OAuth;
 
 namespace ContactSync.Sandbox.Google.OAuth;
 
@@ -31,26 +32,33 @@ public sealed class GoogleTokens(TimeProvider clock)
         }
     }
 
-    private sealed record Code(string Email, string ClientId, string RedirectUri, string Scope, DateTimeOffset Expires);
+    private sealed record Code(string Email, string ClientId, string RedirectUri, string Scope, PkceChallenge? Pkce, DateTimeOffset Expires);
 
     private sealed record Access(Grant Grant, DateTimeOffset Expires);
 
-    public string IssueCode(string email, string clientId, string redirectUri, string scope)
+    public string IssueCode(string email, string clientId, string redirectUri, string scope, PkceChallenge? pkce = null)
     {
         var code = "4/0A" + Random(40);
-        _codes[code] = new Code(email, clientId, redirectUri, scope, clock.GetUtcNow() + CodeLifetime);
+        _codes[code] = new Code(email, clientId, redirectUri, scope, pkce, clock.GetUtcNow() + CodeLifetime);
         return code;
     }
 
-    /// <summary>Redeems a code once; null when it is unknown, used, expired or bound to another client/redirect.</summary>
-    public Grant? RedeemCode(string code, string? clientId, string? redirectUri)
+    /// <summary>Redeems a code once; no grant, with Google's error description, when it is unknown, used, expired,
+    /// bound to another client/redirect, or issued for a PKCE challenge the verifier does not meet. A refused
+    /// code is spent, as at Google.</summary>
+    public (Grant? Grant, string? Refusal) RedeemCode(string code, string? clientId, string? redirectUri, string? codeVerifier = null)
     {
-        if (!_codes.TryRemove(code, out var issued) || issued.Expires <= clock.GetUtcNow()) return null;
-        if (clientId is not null && clientId != issued.ClientId) return null;
-        if (redirectUri is not null && redirectUri != issued.RedirectUri) return null;
+        if (!_codes.TryRemove(code, out var issued) || issued.Expires <= clock.GetUtcNow()) return (null, "Malformed auth code.");
+        if (clientId is not null && clientId != issued.ClientId) return (null, "Malformed auth code.");
+        if (redirectUri is not null && redirectUri != issued.RedirectUri) return (null, "Malformed auth code.");
+        if (issued.Pkce is { } pkce)
+        {
+            if (string.IsNullOrEmpty(codeVerifier)) return (null, "Missing code verifier.");
+            if (!pkce.IsMetBy(codeVerifier)) return (null, "Invalid code verifier.");
+        }
         var grant = new Grant(issued.Email, "1//0g" + Random(60), issued.ClientId, issued.Scope);
         _grants[grant.RefreshToken] = grant;
-        return grant;
+        return (grant, null);
     }
 
     public Grant? FindGrant(string refreshToken) =>

@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using ContactSync.Sandbox.OAuth;
 
 namespace ContactSync.Sandbox.Google.OAuth;
 
 /// <summary>
 /// Google's OAuth 2.0 endpoints as a sign-in-free stand-in: the consent page approves at once for the account
-/// named by <c>login_hint</c>; the token endpoint speaks the form-encoded protocol Google.Apis.Auth uses.
+/// named by <c>login_hint</c>; the token endpoint speaks the form-encoded protocol Google.Apis.Auth uses and checks
+/// the PKCE verifier of a code issued for a <c>code_challenge</c>.
 /// </summary>
 public static class OAuthEndpoints
 {
@@ -24,12 +26,13 @@ public static class OAuthEndpoints
         var clientId = GoogleHttp.Query(context, "client_id");
         var redirectUri = GoogleHttp.Query(context, "redirect_uri");
         var loginHint = GoogleHttp.Query(context, "login_hint");
+        var (pkce, pkceProblem) = PkceChallenge.From(GoogleHttp.Query(context, "code_challenge"), GoogleHttp.Query(context, "code_challenge_method"));
         string? problem = clientId is null ? "Missing required parameter: client_id"
             : !Uri.TryCreate(redirectUri, UriKind.Absolute, out _) ? "Missing required parameter: redirect_uri"
             : GoogleHttp.Query(context, "response_type") != "code" ? "Invalid response_type: only \"code\" is supported"
             // The sandbox has no account chooser; it signs in whoever the caller names.
             : loginHint is null || !loginHint.Contains('@') ? "Missing required parameter: login_hint (the sandbox signs in that account)"
-            : null;
+            : pkceProblem;
         if (problem is not null)
         {
             context.Response.StatusCode = 400;
@@ -39,7 +42,7 @@ public static class OAuthEndpoints
         }
         var account = google.Account(loginHint!);
         var scope = GoogleHttp.Query(context, "scope") ?? "";
-        var code = google.Tokens.IssueCode(account.Email, clientId!, redirectUri!, scope);
+        var code = google.Tokens.IssueCode(account.Email, clientId!, redirectUri!, scope, pkce);
         var query = $"code={Uri.EscapeDataString(code)}&scope={Uri.EscapeDataString(scope)}";
         if (GoogleHttp.Query(context, "state") is { } state) query = $"state={Uri.EscapeDataString(state)}&" + query;
         context.Response.Redirect(redirectUri + (redirectUri!.Contains('?') ? "&" : "?") + query);
@@ -65,11 +68,11 @@ public static class OAuthEndpoints
         switch (form["grant_type"].ToString())
         {
             case "authorization_code":
-                grant = google.Tokens.RedeemCode(form["code"].ToString(), clientId, form["redirect_uri"].ToString());
+                (grant, var refusal) = google.Tokens.RedeemCode(form["code"].ToString(), clientId, form["redirect_uri"].ToString(), form["code_verifier"].ToString());
                 newGrant = true;
                 if (grant is null)
                 {
-                    await OAuthError(context, 400, "invalid_grant", "Malformed auth code.");
+                    await OAuthError(context, 400, "invalid_grant", refusal ?? "Malformed auth code.");
                     return;
                 }
                 break;

@@ -1,4 +1,5 @@
 using ContactSync.Sandbox.Graph.Store;
+using ContactSync.Sandbox.OAuth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ContactSync.Sandbox.Graph.OAuth;
@@ -6,7 +7,8 @@ namespace ContactSync.Sandbox.Graph.OAuth;
 /// <summary>
 /// The Microsoft identity platform v2.0 endpoints the adapter uses: <c>{tenant}/oauth2/v2.0/authorize</c>
 /// approves at once for <c>login_hint</c> (the mailbox is created if missing) and redirects back with
-/// <c>code</c> and <c>state</c>; <c>{tenant}/oauth2/v2.0/token</c> redeems codes and refresh tokens. Errors
+/// <c>code</c> and <c>state</c>; <c>{tenant}/oauth2/v2.0/token</c> redeems codes (checking the PKCE verifier of a
+/// code issued for a <c>code_challenge</c>) and refresh tokens. Errors
 /// use Entra ID's shape: <c>{"error":"invalid_grant","error_description":"AADSTS…","error_codes":[…]}</c>.
 /// </summary>
 public static class OAuthApi
@@ -20,7 +22,7 @@ public static class OAuthApi
 
     private static Results<RedirectHttpResult, BadRequest<string>> Authorize(
         string? client_id, string? redirect_uri, string? response_type, string? state, string? scope, string? login_hint,
-        GraphStore store, TokenStore tokens)
+        string? code_challenge, string? code_challenge_method, GraphStore store, TokenStore tokens)
     {
         if (string.IsNullOrEmpty(client_id))
             return TypedResults.BadRequest("AADSTS900144: The request body must contain the following parameter: 'client_id'.");
@@ -30,9 +32,12 @@ public static class OAuthApi
             return TypedResults.BadRequest("AADSTS700054: response_type 'code' is the only one this sandbox supports.");
         if (string.IsNullOrWhiteSpace(login_hint) || !login_hint.Contains('@'))
             return TypedResults.BadRequest("The sandbox approves at once and needs login_hint with the account's e-mail address.");
+        var (pkce, pkceProblem) = PkceChallenge.From(code_challenge, code_challenge_method);
+        if (pkceProblem is not null)
+            return TypedResults.BadRequest(pkceProblem + ".");
 
         var mailbox = store.GetOrCreate(login_hint);
-        var code = tokens.IssueCode(mailbox, client_id, redirect_uri!, scope ?? "");
+        var code = tokens.IssueCode(mailbox, client_id, redirect_uri!, scope ?? "", pkce);
         var query = $"code={Uri.EscapeDataString(code)}" + (state is null ? "" : $"&state={Uri.EscapeDataString(state)}");
         var separator = string.IsNullOrEmpty(redirect.Query) ? "?" : "&";
         return TypedResults.Redirect(redirect_uri + separator + query);
@@ -51,7 +56,7 @@ public static class OAuthApi
 
         var (issued, failure) = form["grant_type"].ToString() switch
         {
-            "authorization_code" => tokens.RedeemCode(form["code"].ToString(), clientId, form["redirect_uri"].ToString()),
+            "authorization_code" => tokens.RedeemCode(form["code"].ToString(), clientId, form["redirect_uri"].ToString(), form["code_verifier"].ToString()),
             "refresh_token" => tokens.Refresh(form["refresh_token"].ToString(), clientId),
             _ => (null, GrantFailure.None),
         };
@@ -66,6 +71,8 @@ public static class OAuthApi
             GrantFailure.Revoked => Failure(400, "invalid_grant", 50173, "The provided grant has expired due to it being revoked, a fresh auth token is needed."),
             GrantFailure.RedirectMismatch => Failure(400, "invalid_grant", 70002, "The redirect_uri does not match the one used in the authorization request."),
             GrantFailure.ClientMismatch => Failure(400, "invalid_grant", 70000, "The grant was issued to a different client."),
+            GrantFailure.VerifierMissing => Failure(400, "invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request."),
+            GrantFailure.VerifierMismatch => Failure(400, "invalid_grant", 50148, "The code_verifier does not match the code_challenge supplied in the authorization request for PKCE."),
             _ => Failure(400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid."),
         };
     }

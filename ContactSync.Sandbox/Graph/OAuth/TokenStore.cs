@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
+using ContactSync.Sandbox.OAuth;
 using ContactSync.Sandbox.Graph.Store;
 using Microsoft.Extensions.Options;
 
 namespace ContactSync.Sandbox.Graph.OAuth;
 
-public sealed record AuthorizationCode(string MailboxId, string ClientId, string RedirectUri, string Scope, DateTimeOffset ExpiresAt);
+public sealed record AuthorizationCode(string MailboxId, string ClientId, string RedirectUri, string Scope, PkceChallenge? Pkce, DateTimeOffset ExpiresAt);
 
 public sealed record IssuedTokens(string AccessToken, string RefreshToken, int ExpiresInSeconds, string Scope);
 
-public enum GrantFailure { None, Unknown, Expired, Redeemed, Revoked, RedirectMismatch, ClientMismatch }
+public enum GrantFailure { None, Unknown, Expired, Redeemed, Revoked, RedirectMismatch, ClientMismatch, VerifierMissing, VerifierMismatch }
 
 /// <summary>
 /// Authorization codes, access tokens and refresh tokens of the Microsoft identity platform emulation.
@@ -27,14 +28,16 @@ public sealed class TokenStore(GraphStore store, TimeProvider time, IOptions<Gra
     private readonly ConcurrentDictionary<string, AccessGrant> _access = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RefreshGrant> _refresh = new(StringComparer.Ordinal);
 
-    public string IssueCode(Mailbox mailbox, string clientId, string redirectUri, string scope)
+    public string IssueCode(Mailbox mailbox, string clientId, string redirectUri, string scope, PkceChallenge? pkce = null)
     {
         var code = "M.C5" + GraphIds.NewToken(48);
-        _codes[code] = new AuthorizationCode(mailbox.Id, clientId, redirectUri, scope, time.GetUtcNow() + CodeLifetime);
+        _codes[code] = new AuthorizationCode(mailbox.Id, clientId, redirectUri, scope, pkce, time.GetUtcNow() + CodeLifetime);
         return code;
     }
 
-    public (IssuedTokens? Tokens, GrantFailure Failure) RedeemCode(string code, string clientId, string redirectUri)
+    /// <summary>Redeems a code once (a refused one is spent too); a code issued for a PKCE challenge needs the verifier
+    /// it was made from.</summary>
+    public (IssuedTokens? Tokens, GrantFailure Failure) RedeemCode(string code, string clientId, string redirectUri, string? codeVerifier = null)
     {
         if (_redeemed.ContainsKey(code)) return (null, GrantFailure.Redeemed);
         if (!_codes.TryRemove(code, out var grant)) return (null, GrantFailure.Unknown);
@@ -42,6 +45,11 @@ public sealed class TokenStore(GraphStore store, TimeProvider time, IOptions<Gra
         if (grant.ExpiresAt < time.GetUtcNow()) return (null, GrantFailure.Expired);
         if (grant.ClientId != clientId) return (null, GrantFailure.ClientMismatch);
         if (grant.RedirectUri != redirectUri) return (null, GrantFailure.RedirectMismatch);
+        if (grant.Pkce is { } pkce)
+        {
+            if (string.IsNullOrEmpty(codeVerifier)) return (null, GrantFailure.VerifierMissing);
+            if (!pkce.IsMetBy(codeVerifier)) return (null, GrantFailure.VerifierMismatch);
+        }
         return store.Find(grant.MailboxId) is { } mailbox ? (Issue(mailbox, clientId, grant.Scope), GrantFailure.None) : (null, GrantFailure.Revoked);
     }
 

@@ -46,6 +46,29 @@ public sealed class AccountsApiTests(ApiFixture api) : IDisposable
         Assert.Equal("a@gmail.test", query["login_hint"]);
         Assert.Equal(new Uri(api.ApiAddress, "/api/accounts/google/callback").ToString(), query["redirect_uri"]);
         Assert.True(query["state"].ToString().Length >= 43, "The state carries at least 256 random bits.");
+        Assert.Equal(("S256", 43), (query["code_challenge_method"].ToString(), query["code_challenge"].ToString().Length));
+        Assert.False(query.ContainsKey("code_verifier"));
+    }
+
+    [Theory]
+    [InlineData("google", "token")]
+    [InlineData("microsoft", "common/oauth2/v2.0/token")]
+    public async Task The_code_the_provider_sends_back_is_useless_without_the_verifier_the_api_keeps(string provider, string tokenPath)
+    {
+        var t = await api.NewTenantAsync();
+        var callback = await _browser.ConsentAsync(t.AdminKey, provider, OAuthBrowser.Email(provider));
+        var query = QueryHelpers.ParseQuery(callback.Query);
+        using var sandbox = new HttpClient { BaseAddress = api.SandboxAddress };
+
+        // Whoever intercepts the redirect has the code and the redirect address, but not the PKCE verifier.
+        using var stolen = await sandbox.PostAsync(tokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["code"] = query["code"].ToString(), ["client_id"] = "contactsync-sandbox",
+            ["client_secret"] = "sandbox-secret", ["redirect_uri"] = new Uri(api.ApiAddress, $"/api/accounts/{provider}/callback").ToString(),
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, stolen.StatusCode);
+        Assert.Contains("invalid_grant", await stolen.Content.ReadAsStringAsync());
     }
 
     [Theory]

@@ -18,8 +18,8 @@ public sealed class ConnectionTestSupport(ApiFixture api) : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(api.ConnectionString);
     private PostgresEventStore? _store;
-    // The user's browser: follows no redirect, so each hop of the OAuth flow is seen.
-    private readonly HttpClient _browser = new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = api.ApiAddress };
+    // The user's browser: follows no redirect, so each hop of the OAuth flow is seen, and keeps the connect's cookie.
+    private readonly HttpClient _browser = new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = api.ApiAddress };
 
     public PostgresEventStore Store => _store ??= new PostgresEventStore(_dataSource);
 
@@ -41,9 +41,11 @@ public sealed class ConnectionTestSupport(ApiFixture api) : IAsyncDisposable
     public async Task<(Guid Id, string Email)> ConnectAccountAsync(UserHandle user, string provider = "google")
     {
         var email = TestApi.Email();
+        // The front end calls connect from the user's browser (with the user's key), so the browser holds the connect's cookie.
         using var connect = new HttpRequestMessage(HttpMethod.Get, $"/api/accounts/{provider}/connect?loginHint={Uri.EscapeDataString(email)}&returnUrl=/done");
         connect.Headers.Accept.ParseAdd("application/json");
-        var authorize = (await TestApi.ReadAsync(await user.Client.SendAsync(connect), HttpStatusCode.OK)).GetProperty("authorizeUrl").GetString()!;
+        connect.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.Key);
+        var authorize = (await TestApi.ReadAsync(await _browser.SendAsync(connect), HttpStatusCode.OK)).GetProperty("authorizeUrl").GetString()!;
         using var consent = await _browser.GetAsync(authorize);
         Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
         using var callback = await _browser.GetAsync(consent.Headers.Location);

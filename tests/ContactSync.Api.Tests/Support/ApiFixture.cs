@@ -21,7 +21,8 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     private readonly PostgresFixture _postgres = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _shared = new();
-    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    // API clients, not browsers: no cookie jar shared by every test (the connect's browser cookie lives in OAuthBrowser).
+    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), UseCookies = false };
     private readonly List<WebApplication> _apps = [];
 
     public string OperatorKey { get; } = "operator-" + Guid.NewGuid().ToString("N");
@@ -49,7 +50,10 @@ public sealed class ApiFixture : IAsyncLifetime
             ["ContactSync:Sync:Enabled"] = "false",
         }));
         await StartAsync(projector);
-        ApiAddress = await StartApiAsync(new());
+        // The main instance is told its public address, as a deployment is; the others find it from what they are bound to.
+        var port = FreePort();
+        ApiAddress = await StartApiAsync(new() { ["ContactSync:PublicUrl"] = $"http://127.0.0.1:{port}" },
+            b => b.WebHost.UseUrls($"http://127.0.0.1:{port}"));
         // The read models exist once the projector has migrated them; the API reads nothing before that.
         await Eventually.TrueAsync(async () => (await Anonymous.GetAsync("/health")).IsSuccessStatusCode, "the API to be healthy");
     }
@@ -90,6 +94,13 @@ public sealed class ApiFixture : IAsyncLifetime
         settings["Logging:LogLevel:ContactSync.Api.Infrastructure.ProblemExceptionHandler"] = "Error";
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task<Uri> StartAsync(WebApplication app)

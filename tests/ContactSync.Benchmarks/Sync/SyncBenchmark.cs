@@ -92,7 +92,7 @@ public static class SyncBenchmark
 
         // The engine: connect through the consent redirects, create an owned-scope connection to a new group, start.
         var googleEmail = $"bench-{Guid.NewGuid():N}@example.com";
-        var googleAccount = await ConnectAsync(admin, handler, "google", googleEmail);
+        var googleAccount = await ConnectAsync(admin, "google", googleEmail);
         var before = await StatsAsync(sandboxClient);
         var connection = (await ReadAsync(await admin.PostAsJsonAsync("/api/connections", new { accountId = googleAccount, scope = "owned", group = new { name = "Bench" } })))
             .GetProperty("id").GetGuid();
@@ -138,7 +138,7 @@ public static class SyncBenchmark
         var listing = Stopwatch.StartNew();
         var listed = (await ListAllAsync(outlook, folder.Id)).Count;
         listing.Stop();
-        var msAccount = await ConnectAsync(admin, handler, "microsoft", msEmail);
+        var msAccount = await ConnectAsync(admin, "microsoft", msEmail);
         var msConnection = (await ReadAsync(await admin.PostAsJsonAsync("/api/connections", new { accountId = msAccount, scope = "owned", group = new { id = folder.Id }, direction = "from-provider" })))
             .GetProperty("id").GetGuid();
         var import = Stopwatch.StartNew();
@@ -276,11 +276,17 @@ public static class SyncBenchmark
         }
     }
 
-    /// <summary>Connects an account through the consent redirects, as a browser would.</summary>
-    private static async Task<Guid> ConnectAsync(HttpClient user, HttpMessageHandler handler, string provider, string email)
+    /// <summary>Connects an account through the consent redirects, as a browser would: the connect call and the
+    /// redirects share one cookie jar (the API attaches the account only in the browser that started the connect).</summary>
+    private static async Task<Guid> ConnectAsync(HttpClient user, string provider, string email)
     {
-        using var connect = await user.GetAsync($"/api/accounts/{provider}/connect?returnUrl={Uri.EscapeDataString("/api/accounts")}&loginHint={Uri.EscapeDataString(email)}");
-        using var browser = new HttpClient(handler, disposeHandler: false);
+        using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = user.BaseAddress,
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/accounts/{provider}/connect?returnUrl={Uri.EscapeDataString("/api/accounts")}&loginHint={Uri.EscapeDataString(email)}");
+        request.Headers.Authorization = user.DefaultRequestHeaders.Authorization;
+        using var connect = await browser.SendAsync(request);
         using var consent = await browser.GetAsync(connect.Headers.Location);
         using var callback = await browser.GetAsync(consent.Headers.Location);
         if (callback.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"the {provider} callback answered {(int)callback.StatusCode}");

@@ -13,7 +13,7 @@ namespace ContactSync.Providers.Tests.Google;
 /// authorization-code flow, so every adapter test also runs Google.Apis.Auth against the emulator.</summary>
 public class GoogleAdapterFixture : IAsyncLifetime
 {
-    private const string Redirect = "http://127.0.0.1:9/callback";
+    public const string Redirect = "http://127.0.0.1:9/callback";
     private WebApplication? _app;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -56,15 +56,21 @@ public class GoogleAdapterFixture : IAsyncLifetime
     {
         oauth ??= OAuth;
         var email = $"adapter-{Guid.NewGuid():N}@example.com";
+        var verifier = Pkce.NewVerifier();
+        var grant = await oauth.ExchangeCodeAsync(await ConsentAsync(oauth, email, Pkce.Challenge(verifier)), new Uri(Redirect), verifier, CancellationToken.None);
+        Assert.Equal(email, grant.Email);
+        return new Account(email, grant, new GoogleContactProvider(oauth, grant.RefreshToken));
+    }
+
+    /// <summary>The code the sandbox's consent page sends back for <paramref name="email"/>.</summary>
+    public async Task<string> ConsentAsync(GoogleOAuth oauth, string email, string? codeChallenge)
+    {
         var state = Guid.NewGuid().ToString("N");
-        var authorize = oauth.BuildAuthorizeUri(state, new Uri(Redirect), email);
-        using var consent = await Control.GetAsync(authorize);
+        using var consent = await Control.GetAsync(oauth.BuildAuthorizeUri(state, new Uri(Redirect), email, codeChallenge));
         Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
         var query = QueryHelpers.ParseQuery(consent.Headers.Location!.Query);
         Assert.Equal(state, query["state"].ToString());
-        var grant = await oauth.ExchangeCodeAsync(query["code"].ToString(), new Uri(Redirect), CancellationToken.None);
-        Assert.Equal(email, grant.Email);
-        return new Account(email, grant, new GoogleContactProvider(oauth, grant.RefreshToken));
+        return query["code"].ToString();
     }
 
     public async Task SetFaultsAsync(double status429Rate = 0, double status5xxRate = 0, double resetRate = 0, int latencyMs = 0, int retryAfterSeconds = 0)

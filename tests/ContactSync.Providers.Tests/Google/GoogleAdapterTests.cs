@@ -27,6 +27,25 @@ public sealed class GoogleAdapterTests(GoogleAdapterFixture sandbox) : IClassFix
     }
 
     [Fact]
+    public async Task A_pkce_challenge_goes_on_the_authorize_uri_and_the_code_is_exchanged_only_with_its_verifier()
+    {
+        var verifier = Pkce.NewVerifier();
+        var query = QueryHelpers.ParseQuery(sandbox.OAuth.BuildAuthorizeUri("s", new Uri(GoogleAdapterFixture.Redirect), "a@b.c", Pkce.Challenge(verifier)).Query);
+        Assert.Equal((Pkce.Challenge(verifier), "S256"), (query["code_challenge"].ToString(), query["code_challenge_method"].ToString()));
+        Assert.DoesNotContain(verifier, query.Values.SelectMany(v => v.ToArray()));
+        var email = $"pkce-{Guid.NewGuid():N}@example.com";
+        var redirect = new Uri(GoogleAdapterFixture.Redirect);
+
+        var missing = await Assert.ThrowsAsync<ReauthRequiredException>(async () =>
+            await sandbox.OAuth.ExchangeCodeAsync(await sandbox.ConsentAsync(sandbox.OAuth, email, Pkce.Challenge(verifier)), redirect, null, Ct));
+        var wrong = await Assert.ThrowsAsync<ReauthRequiredException>(async () =>
+            await sandbox.OAuth.ExchangeCodeAsync(await sandbox.ConsentAsync(sandbox.OAuth, email, Pkce.Challenge(verifier)), redirect, Pkce.NewVerifier(), Ct));
+        var grant = await sandbox.OAuth.ExchangeCodeAsync(await sandbox.ConsentAsync(sandbox.OAuth, email, Pkce.Challenge(verifier)), redirect, verifier, Ct);
+
+        Assert.Equal(email, grant.Email);
+    }
+
+    [Fact]
     public async Task EnsureGroup_creates_a_group_once_and_lists_it_with_its_member_count()
     {
         var account = await sandbox.ConnectAsync();

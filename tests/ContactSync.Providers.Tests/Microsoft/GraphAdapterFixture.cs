@@ -57,16 +57,25 @@ public sealed class GraphAdapterFixture : IAsyncLifetime
         var email = $"user-{Guid.NewGuid():N}@contoso.test";
         var options = Options();
         var authorization = new MicrosoftAuthorization(Http, options);
-        var redirect = new Uri("https://crm.example/api/accounts/microsoft/callback");
+        var redirect = new Uri(Redirect);
+        var verifier = Pkce.NewVerifier();
+        var grant = await authorization.ExchangeCodeAsync(await ConsentAsync(authorization, email, Pkce.Challenge(verifier)), redirect, verifier, CancellationToken.None);
+        return new Account(email, grant, new MicrosoftContactProvider(options, grant.RefreshToken, transport));
+    }
+
+    public const string Redirect = "https://crm.example/api/accounts/microsoft/callback";
+
+    /// <summary>The code the sandbox's consent page sends back for <paramref name="email"/>.</summary>
+    public async Task<string> ConsentAsync(MicrosoftAuthorization authorization, string email, string? codeChallenge)
+    {
         var state = Guid.NewGuid().ToString("N");
-        using var consent = await Http.GetAsync(authorization.BuildAuthorizeUri(state, redirect, email));
+        using var consent = await Http.GetAsync(authorization.BuildAuthorizeUri(state, new Uri(Redirect), email, codeChallenge));
         Assert.Equal(302, (int)consent.StatusCode);
         var location = consent.Headers.Location!;
-        Assert.StartsWith(redirect.ToString(), location.ToString());
+        Assert.StartsWith(Redirect, location.ToString());
         var query = QueryHelpers.ParseQuery(location.Query);
         Assert.Equal(state, query["state"].ToString());
-        var grant = await authorization.ExchangeCodeAsync(query["code"].ToString(), redirect, CancellationToken.None);
-        return new Account(email, grant, new MicrosoftContactProvider(options, grant.RefreshToken, transport));
+        return query["code"].ToString();
     }
 
     public async Task SetFaultsAsync(object faults) =>

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using ContactSync.Domain.Contacts;
 using ContactSync.Providers.Microsoft;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace ContactSync.Providers.Tests.Microsoft;
 
@@ -38,6 +39,26 @@ public sealed class MicrosoftAdapterTests(GraphAdapterFixture sandbox) : IClassF
         var uri = new MicrosoftAuthorization(sandbox.Http, sandbox.Options()).BuildAuthorizeUri("s", new Uri("https://x.example/cb"), "a@b.c");
         Assert.Equal($"{sandbox.BaseAddress}common/oauth2/v2.0/authorize", uri.GetLeftPart(UriPartial.Path));
         Assert.Contains("offline_access", Uri.UnescapeDataString(uri.Query));
+    }
+
+    [Fact]
+    public async Task A_pkce_challenge_goes_on_the_authorize_uri_and_the_code_is_redeemed_only_with_its_verifier()
+    {
+        var authorization = new MicrosoftAuthorization(sandbox.Http, sandbox.Options());
+        var verifier = Pkce.NewVerifier();
+        var query = QueryHelpers.ParseQuery(authorization.BuildAuthorizeUri("s", new Uri(GraphAdapterFixture.Redirect), "a@b.c", Pkce.Challenge(verifier)).Query);
+        Assert.Equal((Pkce.Challenge(verifier), "S256"), (query["code_challenge"].ToString(), query["code_challenge_method"].ToString()));
+        Assert.DoesNotContain(verifier, query.Values.SelectMany(v => v.ToArray()));
+        var email = $"pkce-{Guid.NewGuid():N}@contoso.test";
+        var redirect = new Uri(GraphAdapterFixture.Redirect);
+
+        await Assert.ThrowsAsync<ReauthRequiredException>(async () =>
+            await authorization.ExchangeCodeAsync(await sandbox.ConsentAsync(authorization, email, Pkce.Challenge(verifier)), redirect, null, Ct));
+        await Assert.ThrowsAsync<ReauthRequiredException>(async () =>
+            await authorization.ExchangeCodeAsync(await sandbox.ConsentAsync(authorization, email, Pkce.Challenge(verifier)), redirect, Pkce.NewVerifier(), Ct));
+        var grant = await authorization.ExchangeCodeAsync(await sandbox.ConsentAsync(authorization, email, Pkce.Challenge(verifier)), redirect, verifier, Ct);
+
+        Assert.Equal(email, grant.Email);
     }
 
     [Fact]

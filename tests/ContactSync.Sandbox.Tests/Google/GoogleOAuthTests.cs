@@ -9,10 +9,10 @@ public sealed class GoogleOAuthTests(GoogleSandboxFixture sandbox) : IClassFixtu
 {
     private const string Redirect = "http://127.0.0.1:9/callback";
 
-    private async Task<string> AuthorizeAsync(string email, string state = "xyz")
+    private async Task<string> AuthorizeAsync(string email, string state = "xyz", string extra = "")
     {
         using var response = await sandbox.Http.GetAsync(
-            $"o/oauth2/v2/auth?client_id=client-1&redirect_uri={Uri.EscapeDataString(Redirect)}&response_type=code&scope=contacts&state={state}&login_hint={Uri.EscapeDataString(email)}");
+            $"o/oauth2/v2/auth?client_id=client-1&redirect_uri={Uri.EscapeDataString(Redirect)}&response_type=code&scope=contacts&state={state}&login_hint={Uri.EscapeDataString(email)}{extra}");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!;
         Assert.StartsWith(Redirect + "?", location.ToString());
@@ -27,8 +27,48 @@ public sealed class GoogleOAuthTests(GoogleSandboxFixture sandbox) : IClassFixtu
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
 
-    private Task<(HttpStatusCode Status, JsonElement Body)> ExchangeAsync(string code) => TokenAsync(
-        ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Redirect), ("client_id", "client-1"), ("client_secret", "s"));
+    private Task<(HttpStatusCode Status, JsonElement Body)> ExchangeAsync(string code, string? verifier = null) => TokenAsync(
+        [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Redirect), ("client_id", "client-1"), ("client_secret", "s"),
+         .. verifier is null ? [] : new[] { ("code_verifier", verifier) }]);
+
+    // RFC 7636, appendix B.
+    private const string Verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    private const string S256Challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    [Fact]
+    public async Task A_code_issued_for_an_S256_challenge_needs_the_verifier_it_was_made_from()
+    {
+        var email = $"pkce-{Guid.NewGuid():N}@example.com";
+        var pkce = $"&code_challenge={S256Challenge}&code_challenge_method=S256";
+
+        var (missingStatus, missing) = await ExchangeAsync(await AuthorizeAsync(email, extra: pkce));
+        var (wrongStatus, wrong) = await ExchangeAsync(await AuthorizeAsync(email, extra: pkce), Verifier.Replace('d', 'e'));
+        var (plainStatus, plain) = await ExchangeAsync(await AuthorizeAsync(email, extra: pkce), S256Challenge);
+        var code = await AuthorizeAsync(email, extra: pkce);
+        var (status, body) = await ExchangeAsync(code, Verifier);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant", "Missing code verifier."),
+            (missingStatus, missing.GetProperty("error").GetString(), missing.GetProperty("error_description").GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant", "Invalid code verifier."),
+            (wrongStatus, wrong.GetProperty("error").GetString(), wrong.GetProperty("error_description").GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (plainStatus, plain.GetProperty("error").GetString()));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("refresh_token").GetString()));
+        // A refused exchange spends the code, as at Google: the right verifier does not revive it.
+        Assert.Equal(HttpStatusCode.BadRequest, (await ExchangeAsync(code, Verifier)).Status);
+    }
+
+    [Fact]
+    public async Task A_challenge_without_a_method_is_plain_and_an_unknown_method_is_refused()
+    {
+        var email = $"pkce-{Guid.NewGuid():N}@example.com";
+        Assert.Equal(HttpStatusCode.OK, (await ExchangeAsync(await AuthorizeAsync(email, extra: $"&code_challenge={Verifier}"), Verifier)).Status);
+
+        using var refused = await sandbox.Http.GetAsync(
+            $"o/oauth2/v2/auth?client_id=c&redirect_uri={Uri.EscapeDataString(Redirect)}&response_type=code&login_hint={email}&code_challenge={S256Challenge}&code_challenge_method=S512");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("code_challenge_method", await refused.Content.ReadAsStringAsync());
+    }
 
     [Fact]
     public async Task Authorize_approves_the_login_hint_at_once_and_the_code_yields_tokens_for_that_account()

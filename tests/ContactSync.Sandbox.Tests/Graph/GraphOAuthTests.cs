@@ -9,12 +9,12 @@ public sealed class GraphOAuthTests(GraphSandboxFixture sandbox) : IClassFixture
 {
     private const string Redirect = "https://crm.example/callback";
 
-    private async Task<(string Code, string State)> AuthorizeAsync(string email)
+    private async Task<(string Code, string State)> AuthorizeAsync(string email, string extra = "")
     {
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = sandbox.BaseAddress };
         var state = Guid.NewGuid().ToString("N");
         using var response = await http.GetAsync(
-            $"common/oauth2/v2.0/authorize?client_id=app&response_type=code&redirect_uri={Uri.EscapeDataString(Redirect)}&scope=offline_access&state={state}&login_hint={Uri.EscapeDataString(email)}");
+            $"common/oauth2/v2.0/authorize?client_id=app&response_type=code&redirect_uri={Uri.EscapeDataString(Redirect)}&scope=offline_access&state={state}&login_hint={Uri.EscapeDataString(email)}{extra}");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!;
         Assert.StartsWith(Redirect + "?", location.ToString());
@@ -61,6 +61,41 @@ public sealed class GraphOAuthTests(GraphSandboxFixture sandbox) : IClassFixture
             ("client_id", "app"), ("client_secret", "s"));
         Assert.Equal(200, refreshed);
         Assert.Equal(200, await MeStatusAsync(fresh["access_token"]!.GetValue<string>()));
+    }
+
+    // RFC 7636, appendix B.
+    private const string Verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    private const string S256Challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    [Fact]
+    public async Task A_code_issued_for_an_S256_challenge_needs_the_verifier_it_was_made_from()
+    {
+        var email = $"pkce-{Guid.NewGuid():N}@contoso.test";
+        const string pkce = $"&code_challenge={S256Challenge}&code_challenge_method=S256";
+        Task<(int Status, JsonObject Body)> Redeem(string code, string? verifier) => TokenAsync(
+            [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Redirect), ("client_id", "app"), ("client_secret", "s"),
+             .. verifier is null ? [] : new[] { ("code_verifier", verifier) }]);
+
+        var (missingStatus, missing) = await Redeem((await AuthorizeAsync(email, pkce)).Code, null);
+        var (wrongStatus, wrong) = await Redeem((await AuthorizeAsync(email, pkce)).Code, Verifier.Replace('d', 'e'));
+        var (status, tokens) = await Redeem((await AuthorizeAsync(email, pkce)).Code, Verifier);
+
+        Assert.Equal((400, "invalid_grant"), (missingStatus, missing["error"]!.GetValue<string>()));
+        Assert.Equal((400, "invalid_grant"), (wrongStatus, wrong["error"]!.GetValue<string>()));
+        Assert.StartsWith("AADSTS50148", wrong["error_description"]!.GetValue<string>());
+        Assert.Equal(200, status);
+        Assert.Equal(200, await MeStatusAsync(tokens["access_token"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task An_unknown_code_challenge_method_is_refused_at_the_authorize_step()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = sandbox.BaseAddress };
+        using var response = await http.GetAsync(
+            $"common/oauth2/v2.0/authorize?client_id=app&response_type=code&redirect_uri={Uri.EscapeDataString(Redirect)}&login_hint=a%40contoso.test&code_challenge={S256Challenge}&code_challenge_method=S512");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("code_challenge_method", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -132,13 +132,20 @@ public class SyncFixture : IAsyncLifetime
         return new CrmUser(admin.TenantId, body.GetProperty("user").GetProperty("id").GetGuid(), Client(body.GetProperty("apiKey").GetString()));
     }
 
-    /// <summary>Connects a provider account through the consent redirects, as a browser would; returns its id.</summary>
+    /// <summary>Connects a provider account through the consent redirects, as a browser would; returns its id. The
+    /// connect call and the redirects share one cookie jar: the API attaches the account only in the browser that
+    /// started the connect.</summary>
     public async Task<Guid> ConnectAccountAsync(CrmUser user, string provider, string email)
     {
         var url = $"/api/accounts/{provider}/connect?returnUrl={Uri.EscapeDataString("/api/accounts")}&loginHint={Uri.EscapeDataString(email)}";
-        using var connect = await user.Api.GetAsync(url);
+        using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = ApiAddress, Timeout = TimeSpan.FromSeconds(60),
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = user.Api.DefaultRequestHeaders.Authorization;
+        using var connect = await browser.SendAsync(request);
         Assert.Equal(HttpStatusCode.Redirect, connect.StatusCode);
-        using var browser = new HttpClient(_handler, disposeHandler: false);
         using var consent = await browser.GetAsync(connect.Headers.Location);
         Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
         using var callback = await browser.GetAsync(consent.Headers.Location);
