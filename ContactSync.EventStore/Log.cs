@@ -15,4 +15,7 @@ internal static partial class Log
 
     [LoggerMessage(4, LogLevel.Error, "Projection {Projection} failed; retrying after {Delay}")]
     public static partial void ProjectionFaulted(ILogger logger, string projection, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "Projection {Projection} could not try for ownership (database out of reach); retrying after {Delay}")]
+    public static partial void ProjectionStandbyFailed(ILogger logger, string projection, TimeSpan delay, Exception exception);
 }

@@ -10,7 +10,8 @@ namespace ContactSync.EventStore.Postgres;
 /// <list type="bullet">
 /// <item>All objects belong to an owner role (default <c>es_owner</c>, NOLOGIN). Nobody logs in as it.</item>
 /// <item>The application role gets USAGE on the schema, SELECT on <c>es.streams</c>/<c>es.events</c>, EXECUTE on the
-/// write functions, and SELECT/INSERT/UPDATE on <c>es.checkpoints</c>. It has no INSERT, UPDATE, DELETE or TRUNCATE on
+/// write functions, and SELECT/INSERT/UPDATE/DELETE on <c>es.checkpoints</c> (a projection rebuild starts a new
+/// checkpoint and deletes the one it replaces). It has no INSERT, UPDATE, DELETE or TRUNCATE on
 /// the log tables: every write goes through <c>SECURITY DEFINER</c> functions (append, delete, metadata) that keep the
 /// stream invariants.</item>
 /// <item>A statement trigger on <c>es.events</c> refuses UPDATE, DELETE and TRUNCATE for everybody, the owner
@@ -64,7 +65,7 @@ public static class PostgresEventStoreSchema
             REVOKE ALL ON ALL FUNCTIONS IN SCHEMA es FROM PUBLIC;
             GRANT USAGE ON SCHEMA es TO {app};
             GRANT SELECT ON es.streams, es.events TO {app};
-            GRANT SELECT, INSERT, UPDATE ON es.checkpoints TO {app};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON es.checkpoints TO {app};
             GRANT EXECUTE ON FUNCTION es.append_to_stream(text, bigint, uuid[], text[], jsonb[], jsonb[], boolean),
               es.delete_stream(text, bigint, boolean), es.set_stream_metadata(text, bigint, interval, bigint, jsonb) TO {app};
             """, ct);

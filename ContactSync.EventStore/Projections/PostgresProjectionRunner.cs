@@ -69,8 +69,8 @@ public sealed class PostgresProjectionRunner(
             while (!ct.IsCancellationRequested)
             {
                 _state = ProjectionState.Standby;
-                await using var lockConn = await store.DataSource.OpenConnectionAsync(ct);
-                if (!await TryLockAsync(lockConn, ct))
+                await using var lockConn = await TryOwnAsync(ct);
+                if (lockConn is null)
                 {
                     await Task.Delay(_options.StandbyRetry, ct);
                     continue;
@@ -184,6 +184,28 @@ public sealed class PostgresProjectionRunner(
     {
         await using var conn = await store.DataSource.OpenConnectionAsync(ct);
         return await PostgresEventStore.ReadPageAsync(conn, null, after, _options.BatchSize, projection.Filter, ct);
+    }
+
+    /// <summary>
+    /// The connection holding the ownership lock, or null when another instance owns the projection or the database
+    /// cannot be reached. A standby's errors (a server restarting, refusing connections) are retried like a batch's:
+    /// were they to end the loop, the runner would project nothing again while it still looked like a standby.
+    /// </summary>
+    private async Task<NpgsqlConnection?> TryOwnAsync(CancellationToken ct)
+    {
+        NpgsqlConnection? conn = null;
+        try
+        {
+            conn = await store.DataSource.OpenConnectionAsync(ct);
+            if (await TryLockAsync(conn, ct)) return conn;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            _lastError = e;
+            Log.ProjectionStandbyFailed(_logger, name, _options.StandbyRetry, e);
+        }
+        if (conn is not null) await conn.DisposeAsync();
+        return null;
     }
 
     private async Task<bool> TryLockAsync(NpgsqlConnection conn, CancellationToken ct)

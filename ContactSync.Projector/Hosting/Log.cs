@@ -25,6 +25,15 @@ internal static partial class Log
     [LoggerMessage(LogLevel.Information, "Projection {Projection} retired v{Version} (tables dropped)")]
     public static partial void Retired(ILogger logger, string projection, int version);
 
+    [LoggerMessage(LogLevel.Error, "Rebuild request of {Projection} failed and is cleared (the error is in rm.projections; a new request tries again)")]
+    public static partial void RebuildRequestFailed(ILogger logger, string projection, Exception exception);
+
+    [LoggerMessage(LogLevel.Error, "Rebuild of {Projection} v{Version} failed and is given up; the live version goes on (the error is in rm.projections; a new request tries again)")]
+    public static partial void RebuildFailed(ILogger logger, string projection, int version, Exception exception);
+
+    [LoggerMessage(LogLevel.Error, "Runner of projection {Projection} v{Version} ended on its own; starting another")]
+    public static partial void RunnerEnded(ILogger logger, string projection, int version, Exception? exception);
+
     [LoggerMessage(LogLevel.Error, "Supervisor of projection {Projection} failed; retrying")]
     public static partial void SupervisorFailed(ILogger logger, string projection, Exception exception);
 }

@@ -18,7 +18,10 @@ internal sealed record SwapResult(string Checksum, string? PreviousChecksum);
 /// </remarks>
 internal static class RebuildSwap
 {
-    /// <summary>Turns a request into a rebuild: returns the new version, or null when no request is pending.</summary>
+    /// <summary>
+    /// Turns a request into a rebuild: returns the new version, or null when no request is pending. The request stays
+    /// set until the swap (or until the rebuild fails, <see cref="AbandonAsync"/>).
+    /// </summary>
     public static async Task<int?> BeginAsync(NpgsqlDataSource dataSource, ProjectionDefinition definition, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -36,6 +39,76 @@ internal static class RebuildSwap
         await DeleteCheckpointAsync(conn, tx, definition.CheckpointId(version), ct);
         await tx.CommitAsync(ct);
         return version;
+    }
+
+    /// <summary>
+    /// A request that cannot become a rebuild (beginning failed with an error that retrying will not cure): the request is
+    /// cleared and its error recorded, so that the status shows it and a new request can replace it. Only the request
+    /// that was tried (<paramref name="requestedAt"/>) is failed, not a newer one.
+    /// </summary>
+    public static async Task FailRequestAsync(NpgsqlDataSource dataSource, ProjectionDefinition definition, DateTimeOffset requestedAt, string error,
+        CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            UPDATE rm.projections SET rebuild_requested_at = NULL, rebuild_error = $3, rebuild_failed_at = now()
+             WHERE name = $1 AND state = 'live' AND rebuild_requested_at = $2
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = definition.Name });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = requestedAt });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = error });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Gives up a rebuild that failed (its runner stopped first): the projection goes back to live on the version it
+    /// never left, with the error recorded; the rebuild's tables and checkpoint are dropped. Should the clean-up fail
+    /// too, the error is still recorded (the next rebuild drops the leftovers of the same version when it begins).
+    /// </summary>
+    public static async Task AbandonAsync(NpgsqlDataSource dataSource, ProjectionDefinition definition, int version, string error, CancellationToken ct)
+    {
+        try
+        {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await using (var abandon = AbandonCommand(conn, tx))
+                if (await abandon.ExecuteNonQueryAsync(ct) == 0) return;
+            await ReadModelSchema.ExecuteAsync(conn, tx, ReadModelSchema.DropTablesSql(definition, version), ct);
+            await DeleteCheckpointAsync(conn, tx, definition.CheckpointId(version), ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (PostgresException) when (!ct.IsCancellationRequested)
+        {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            await using var abandon = AbandonCommand(conn, null);
+            await abandon.ExecuteNonQueryAsync(ct);
+        }
+
+        NpgsqlCommand AbandonCommand(NpgsqlConnection conn, NpgsqlTransaction? tx)
+        {
+            var cmd = new NpgsqlCommand("""
+                UPDATE rm.projections SET state = 'live', rebuild_version = NULL, rebuild_requested_at = NULL, rebuild_checksum = NULL,
+                       rebuild_error = $3, rebuild_failed_at = now()
+                 WHERE name = $1 AND state = 'rebuilding' AND rebuild_version = $2
+                """, conn, tx);
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = definition.Name });
+            cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = error });
+            return cmd;
+        }
+    }
+
+    /// <summary>Whether retrying may cure the error (the connection or the server for a moment): then the step is tried again instead of failed.</summary>
+    public static bool IsTransient(Exception e) =>
+        e is NpgsqlException { IsTransient: true } or TimeoutException or OperationCanceledException;
+
+    /// <summary>
+    /// The error as <c>rm.projections</c> records it: PostgreSQL's code and message (never its detail, which can hold a
+    /// row's values), else the exception's type and message; at most 500 characters.
+    /// </summary>
+    public static string Describe(Exception e)
+    {
+        var text = e is PostgresException p ? $"{p.SqlState}: {p.MessageText}" : $"{e.GetType().Name}: {e.Message}";
+        return text.Length <= 500 ? text : text[..497] + "...";
     }
 
     /// <summary>
@@ -106,7 +179,7 @@ internal static class RebuildSwap
         await using (var update = new NpgsqlCommand("""
             UPDATE rm.projections
                SET active_version = $2, state = 'live', rebuild_version = NULL, rebuild_requested_at = NULL,
-                   rebuilt_at = now(), checksum = $3, rebuild_checksum = $4
+                   rebuilt_at = now(), checksum = $3, rebuild_checksum = $4, rebuild_error = NULL, rebuild_failed_at = NULL
              WHERE name = $1
             """, conn, tx))
         {

@@ -26,6 +26,9 @@ internal static class ReadModelSchema
               rebuilt_at timestamptz NULL,
               checksum text NULL,
               rebuild_checksum text NULL);
+            -- Added with the recovery of failed rebuilds: why the last request or rebuild failed, and when.
+            ALTER TABLE rm.projections ADD COLUMN IF NOT EXISTS rebuild_error text NULL;
+            ALTER TABLE rm.projections ADD COLUMN IF NOT EXISTS rebuild_failed_at timestamptz NULL;
             """, ct);
         await ExecuteAsync(conn, tx, MatchKeyFunctionsSql, ct);
         await using (var insert = new NpgsqlCommand(

@@ -186,4 +186,41 @@ public sealed class ProjectionRunnerTests(PostgresFixture postgres)
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()");
         Assert.Equal(0L, (long)(await busy.ExecuteScalarAsync())!);
     }
+
+    [Fact]
+    public async Task A_runner_that_cannot_reach_the_database_while_standing_by_keeps_trying_and_projects_once_it_can()
+    {
+        await using var db = await PostgresStoreScope.CreateAsync(postgres);
+        await AppliedLogProjection.CreateTableAsync(db.DataSource, "applied");
+        await db.Store.AppendToStreamAsync(NewStream(), ExpectedRevision.NoStream, Events(10));
+        // The runner's own pool holds no connection yet, so its first try for ownership opens one and is refused.
+        await using var runnerSource = Npgsql.NpgsqlDataSource.Create(db.ConnectionString);
+        await using var runnerStore = new ContactSync.EventStore.Postgres.PostgresEventStore(runnerSource);
+        // From another database: a session may not close its own database to connections.
+        await using var admin = Npgsql.NpgsqlDataSource.Create(await postgres.AdminConnectionStringAsync());
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString).Database!;
+        async Task AllowConnectionsAsync(bool allow)
+        {
+            await using var cmd = admin.CreateCommand($"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS {allow}");
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await AllowConnectionsAsync(false);
+        var runner = new PostgresProjectionRunner(runnerStore, "log-v1", new AppliedLogProjection("applied"), FastOptions);
+        using var stop = new CancellationTokenSource();
+        var run = runner.RunAsync(stop.Token);
+        try
+        {
+            await Eventually.HoldsAsync(() => run.IsCompleted || runner.LastError is not null, "the runner's first try for ownership to fail");
+        }
+        finally
+        {
+            await AllowConnectionsAsync(true);
+        }
+
+        await Eventually.HoldsAsync(() => runner.State == ProjectionState.Live,
+            () => $"the runner to get in once the database accepts connections ({runner.State}, loop ended: {run.IsCompleted}, {run.Exception?.GetBaseException().Message})");
+        Assert.Equal((10L, 10L), await AppliedLogProjection.CountAsync(db.DataSource, "applied"));
+        await stop.CancelAsync();
+        await run;
+    }
 }

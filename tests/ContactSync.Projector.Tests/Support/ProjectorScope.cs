@@ -11,30 +11,45 @@ internal sealed class ProjectorScope : IAsyncDisposable
 {
     private readonly List<ProjectorHost> _hosts = [];
 
-    private ProjectorScope(string connectionString, NpgsqlDataSource dataSource, PostgresEventStore store)
+    private ProjectorScope(string connectionString, NpgsqlDataSource dataSource, PostgresEventStore store, string? applicationRole = null)
     {
         ConnectionString = connectionString;
+        ApplicationRole = applicationRole;
         DataSource = dataSource;
         Store = store;
         Writer = new DomainWriter(store);
     }
 
+    /// <summary>The administrator's connection (the test's own queries and the domain writer use it).</summary>
     public string ConnectionString { get; }
+
+    /// <summary>
+    /// When set, projectors work as this role, set up by their start-up migration through the administrator's
+    /// connection as the AppHost sets them up (the append-only security model), instead of as the administrator.
+    /// </summary>
+    public string? ApplicationRole { get; }
+
     public NpgsqlDataSource DataSource { get; }
     public PostgresEventStore Store { get; }
     public DomainWriter Writer { get; }
 
-    public static async Task<ProjectorScope> CreateAsync(PostgresFixture fixture)
+    /// <param name="applicationRole">Projectors work as a role of their own (see <see cref="ApplicationRole"/>).</param>
+    public static async Task<ProjectorScope> CreateAsync(PostgresFixture fixture, bool applicationRole = false)
     {
         var cs = await fixture.CreateDatabaseAsync("proj");
         var dataSource = NpgsqlDataSource.Create(cs);
-        await PostgresEventStoreSchema.EnsureAsync(dataSource);
-        return new ProjectorScope(cs, dataSource, new PostgresEventStore(dataSource));
+        var role = applicationRole ? "app_" + Guid.NewGuid().ToString("N")[..12] : null;
+        if (role is null) await PostgresEventStoreSchema.EnsureAsync(dataSource);
+        else await PostgresEventStoreSchema.EnsureAsync(cs, role);
+        return new ProjectorScope(cs, dataSource, new PostgresEventStore(dataSource), role);
     }
 
     public async Task<ProjectorHost> StartProjectorAsync(IDictionary<string, string?>? settings = null)
     {
-        var host = await ProjectorHost.StartAsync(ConnectionString, settings);
+        var host = ApplicationRole is { } role
+            ? await ProjectorHost.StartAsync(new NpgsqlConnectionStringBuilder(ConnectionString) { Username = role }.ConnectionString,
+                new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["ConnectionStrings:events-admin"] = ConnectionString })
+            : await ProjectorHost.StartAsync(ConnectionString, settings);
         _hosts.Add(host);
         return host;
     }
