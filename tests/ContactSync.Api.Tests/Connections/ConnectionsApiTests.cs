@@ -150,16 +150,16 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
         var c = s.User.Client;
         foreach (var step in new[] { "sync", "pause", "resume", "confirm-deletes" }) await Refused(c, id, step, "connection.not-started");
 
-        Assert.Equal("idle", await Step(c, id, "start", HttpStatusCode.Accepted));
+        Assert.Equal("starting", await Step(c, id, "start", HttpStatusCode.Accepted));
         await Refused(c, id, "start", "connection.already-started");
-        Assert.Equal("idle", await Step(c, id, "sync", HttpStatusCode.Accepted));
+        Assert.Equal("starting", await Step(c, id, "sync", HttpStatusCode.Accepted));
         await Refused(c, id, "resume", "connection.not-paused");
         await Refused(c, id, "confirm-deletes", "connection.no-pending-deletes");
         Assert.Equal("paused", await Step(c, id, "pause", HttpStatusCode.OK));
         await Refused(c, id, "pause", "connection.already-paused");
         await Refused(c, id, "sync", "connection.paused");
         await Refused(c, id, "confirm-deletes", "connection.no-pending-deletes");
-        Assert.Equal("idle", await Step(c, id, "resume", HttpStatusCode.OK));
+        Assert.Equal("starting", await Step(c, id, "resume", HttpStatusCode.OK));
 
         var patched = await TestApi.ReadAsync(await c.PatchJsonAsync($"/api/connections/{id}", new { direction = "to-provider", pollSeconds = 120 }), HttpStatusCode.OK);
         Assert.Equal("to-provider", patched.GetProperty("direction").GetString());
@@ -192,7 +192,7 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
         var paused = await TestApi.ReadAsync(await s.User.Client.GetAsync($"/api/connections/{id}?minPosition={position.Commit}.{position.Prepare}"), HttpStatusCode.OK);
         Assert.Equal("paused", paused.GetProperty("state").GetString());
         Assert.Equal("mass-delete", paused.GetProperty("pausedFor").GetString());
-        Assert.Equal("idle", await Step(s.User.Client, id, "confirm-deletes", HttpStatusCode.OK));
+        Assert.Equal("starting", await Step(s.User.Client, id, "confirm-deletes", HttpStatusCode.OK));
         Assert.Equal("ConnectionDeletesConfirmed.v1", (await support.EventsAsync(StreamNames.Connection(id)))[^1].Type);
     }
 
@@ -215,7 +215,7 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
         Assert.Single(await support.EventsAsync(StreamNames.Connection(id)));
 
         Assert.Contains(id, (await ConnectionsOf(s.Tenant.Admin)).Select(e => e.GetProperty("id").GetGuid()));
-        Assert.Equal("idle", await Step(s.Tenant.Admin, id, "start", HttpStatusCode.Accepted));
+        Assert.Equal("starting", await Step(s.Tenant.Admin, id, "start", HttpStatusCode.Accepted));
         Assert.Equal(s.Tenant.AdminId.ToString(), (await support.EventsAsync(StreamNames.Connection(id)))[^1].Data.GetProperty("actor").GetProperty("id").GetString());
     }
 
