@@ -2,6 +2,7 @@ using ContactSync.Api.Infrastructure;
 using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Common;
 using ContactSync.EventStore;
+using ContactSync.Providers.Streams;
 using ContactSync.Providers;
 using ContactSync.Providers.Accounts;
 using Microsoft.Extensions.Options;

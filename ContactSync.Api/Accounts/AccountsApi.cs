@@ -4,6 +4,7 @@ using ContactSync.Api.Infrastructure;
 using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Validation;
+using ContactSync.Providers.Streams;
 using ContactSync.Providers;
 using ContactSync.Providers.Accounts;
 using Google.Apis.Auth.OAuth2.Responses;
@@ -155,7 +156,7 @@ public static partial class AccountsApi
     public static async Task<Results<NoContent, ProblemHttpResult>> DisconnectAccount(
         Guid id, Caller caller, [AsParameters] AccountServices s, ConnectionReads connections, CancellationToken ct)
     {
-        var handled = await EventStreams.WithRetriesAsync<Handled<Account>?>(s.Http, s.Api.Value.WriteAttempts, async () =>
+        var handled = await WriteRetries.WithRetriesAsync<Handled<Account>?>(s.Http, s.Api.Value.WriteAttempts, async () =>
         {
             var state = await s.LoadAsync(id, ct);
             if (!IsCallers(state, caller)) return null;

@@ -1,3 +1,4 @@
+using ContactSync.Providers.Streams;
 using System.Text.Json;
 using ContactSync.Api.Auth;
 using ContactSync.Api.Infrastructure;

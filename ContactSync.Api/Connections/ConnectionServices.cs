@@ -4,6 +4,7 @@ using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Connections;
 using ContactSync.EventStore;
+using ContactSync.Providers.Streams;
 using ContactSync.Providers;
 using ContactSync.Providers.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -108,7 +109,7 @@ public sealed record ConnectionServices(
         return await cmd.ExecuteScalarAsync(ct) is string[] permissions ? permissions : [];
     }
 
-    public Task<T> WithRetriesAsync<T>(Func<Task<T>> attempt) => EventStreams.WithRetriesAsync(Http, Options.Value.WriteAttempts, attempt);
+    public Task<T> WithRetriesAsync<T>(Func<Task<T>> attempt) => WriteRetries.WithRetriesAsync(Http, Options.Value.WriteAttempts, attempt);
 
     public DateTimeOffset Now => Time.GetUtcNow();
 }

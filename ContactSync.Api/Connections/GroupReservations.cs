@@ -1,3 +1,4 @@
+using ContactSync.Providers.Streams;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;

@@ -4,6 +4,7 @@ using ContactSync.Api.Users;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Contacts;
 using ContactSync.EventStore;
+using ContactSync.Providers.Streams;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -40,7 +41,7 @@ public sealed record ContactServices(
         return handled.State;
     }
 
-    public Task<T> WithRetriesAsync<T>(Func<Task<T>> attempt) => EventStreams.WithRetriesAsync(Http, Options.Value.WriteAttempts, attempt);
+    public Task<T> WithRetriesAsync<T>(Func<Task<T>> attempt) => WriteRetries.WithRetriesAsync(Http, Options.Value.WriteAttempts, attempt);
 
     public DateTimeOffset Now => Time.GetUtcNow();
 }

@@ -6,6 +6,7 @@ using ContactSync.Domain.Common;
 using ContactSync.Domain.Lists;
 using ContactSync.Domain.Validation;
 using ContactSync.EventStore;
+using ContactSync.Providers.Streams;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using static ContactSync.Domain.Lists.ListCommand;
@@ -87,7 +88,7 @@ public static class ListsApi
         }
         var filter = body.Filter is null ? null : await s.CheckFilterAsync(caller, body.Filter, errors, ct);
         if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
-        return await EventStreams.WithRetriesAsync<Results<Ok<ListResponse>, ProblemHttpResult>>(s.Http, s.Options.Value.WriteAttempts, async () =>
+        return await WriteRetries.WithRetriesAsync<Results<Ok<ListResponse>, ProblemHttpResult>>(s.Http, s.Options.Value.WriteAttempts, async () =>
         {
             var state = await s.LoadAsync(id, ct);
             if (!state.Exists || state.Deleted || state.TenantId != caller.TenantId) return Problems.NotFound("The list does not exist.");
@@ -100,7 +101,7 @@ public static class ListsApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteList(Guid id, Caller caller, [AsParameters] ListServices s, CancellationToken ct) =>
-        await EventStreams.WithRetriesAsync<Results<NoContent, ProblemHttpResult>>(s.Http, s.Options.Value.WriteAttempts, async () =>
+        await WriteRetries.WithRetriesAsync<Results<NoContent, ProblemHttpResult>>(s.Http, s.Options.Value.WriteAttempts, async () =>
         {
             var state = await s.LoadAsync(id, ct);
             if (!state.Exists || state.TenantId != caller.TenantId) return Problems.NotFound("The list does not exist.");

@@ -3,6 +3,7 @@ using ContactSync.Api.Connections;
 using ContactSync.Api.Infrastructure;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Connections;
+using ContactSync.Providers.Streams;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static ContactSync.Domain.Connections.ConnectionCommand;
 

@@ -5,6 +5,7 @@ using ContactSync.Domain.Common;
 using ContactSync.Domain.Roles;
 using ContactSync.Domain.Validation;
 using ContactSync.EventStore;
+using ContactSync.Providers.Streams;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 

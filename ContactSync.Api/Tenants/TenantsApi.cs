@@ -5,6 +5,7 @@ using ContactSync.Domain.Common;
 using ContactSync.Domain.Tenants;
 using ContactSync.Domain.Users;
 using ContactSync.Domain.Validation;
+using ContactSync.Providers.Streams;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ContactSync.Api.Tenants;

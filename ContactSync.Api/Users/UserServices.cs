@@ -3,6 +3,7 @@ using ContactSync.Api.Infrastructure;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Users;
 using ContactSync.EventStore;
+using ContactSync.Providers.Streams;
 using Microsoft.Extensions.Options;
 using static ContactSync.Domain.Users.UserCommand;
 

@@ -69,7 +69,7 @@ public static class UsersApi
         var patch = UserBody.Parse(body, create: false, errors);
         await CheckRoleAsync(s, caller, patch, errors, ct);
         if (!errors.IsEmpty) return Problems.Validation(errors.ToDictionary());
-        return await EventStreams.WithRetriesAsync<Results<Ok<UserResponse>, ProblemHttpResult>>(s.Http, s.WriteAttempts, async () =>
+        return await WriteRetries.WithRetriesAsync<Results<Ok<UserResponse>, ProblemHttpResult>>(s.Http, s.WriteAttempts, async () =>
         {
             var state = await s.LoadAsync(id, ct);
             if (!state.Exists || state.TenantId != caller.TenantId) return Problems.NotFound("The user does not exist.");
@@ -102,7 +102,7 @@ public static class UsersApi
     {
         if (!caller.IsSelfOrAdmin(id)) return Problems.Forbidden("Only the user or an admin may create keys for a user.");
         var key = ApiKeyMaterial.Create();
-        return await EventStreams.WithRetriesAsync<Results<Created<ApiKeyResponse>, ProblemHttpResult>>(s.Http, s.WriteAttempts, async () =>
+        return await WriteRetries.WithRetriesAsync<Results<Created<ApiKeyResponse>, ProblemHttpResult>>(s.Http, s.WriteAttempts, async () =>
         {
             var state = await s.LoadAsync(id, ct);
             if (!state.Exists || state.TenantId != caller.TenantId) return Problems.NotFound("The user does not exist.");
@@ -115,7 +115,7 @@ public static class UsersApi
         Guid id, Guid keyId, Caller caller, [AsParameters] UserServices s, CancellationToken ct)
     {
         if (!caller.IsSelfOrAdmin(id)) return Problems.Forbidden("Only the user or an admin may revoke a user's keys.");
-        return await EventStreams.WithRetriesAsync<Results<NoContent, ProblemHttpResult>>(s.Http, s.WriteAttempts, async () =>
+        return await WriteRetries.WithRetriesAsync<Results<NoContent, ProblemHttpResult>>(s.Http, s.WriteAttempts, async () =>
         {
             var state = await s.LoadAsync(id, ct);
             if (!state.Exists || state.TenantId != caller.TenantId) return Problems.NotFound("The user does not exist.");

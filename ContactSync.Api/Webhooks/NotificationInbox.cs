@@ -1,3 +1,4 @@
+using ContactSync.Providers.Streams;
 using System.Collections.Concurrent;
 using ContactSync.Api.Infrastructure;
 using ContactSync.Domain.Common;

@@ -3,6 +3,7 @@ using ContactSync.Domain.Common;
 using ContactSync.EventStore;
 using ContactSync.Providers.Google;
 using ContactSync.Providers.Microsoft;
+using ContactSync.Providers.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace ContactSync.Providers.Accounts;
@@ -41,7 +42,7 @@ public sealed class ProviderSessions(
     /// <exception cref="ReauthRequiredException">The provider refused the account's grant; the user must connect it again.</exception>
     public async Task<IContactProvider> OpenAsync(Guid tenantId, Guid accountId, CancellationToken ct)
     {
-        var account = await AccountStreams.LoadAsync(store, accountId, ct);
+        var account = await CommandHandler.LoadAsync(store, AccountDecider.Definition, StreamNames.Account(accountId), ct);
         if (!account.Exists || account.TenantId != tenantId)
             throw new AccountUnavailableException(accountId, AccountUnavailableReason.NotFound, "The account does not exist.");
         switch (account.Status)
@@ -115,22 +116,9 @@ public sealed class ProviderSessions(
         Log.GrantRotated(_logger, session.AccountId);
     }
 
-    private async Task WriteAsync(Guid accountId, Func<DateTimeOffset, AccountCommand> command, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var state = await AccountStreams.LoadAsync(store, accountId, ct);
-            try
-            {
-                await AccountStreams.HandleAsync(store, state, command(time.GetUtcNow()), ct);
-                return;
-            }
-            catch (WrongExpectedVersionException) when (attempt < WriteAttempts)
-            {
-                // Appended to meanwhile (a reconnect, another host's record): decide again on the new state.
-            }
-        }
-    }
+    /// <summary>Decided on the account's latest state (a reconnect or another host's record may have appended meanwhile).</summary>
+    private Task WriteAsync(Guid accountId, Func<DateTimeOffset, AccountCommand> command, CancellationToken ct) =>
+        CommandHandler.DecideOnLatestAsync(store, AccountDecider.Definition, StreamNames.Account(accountId), _ => command(time.GetUtcNow()), WriteAttempts, ct);
 
     public void Dispose()
     {

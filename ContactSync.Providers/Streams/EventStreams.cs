@@ -1,20 +1,19 @@
 using ContactSync.Domain.Serialization;
 using ContactSync.EventStore;
 
-namespace ContactSync.Api.Infrastructure;
+namespace ContactSync.Providers.Streams;
 
 /// <summary>
-/// The command flow's plumbing shared by every endpoint: read a stream (a missing one is empty), turn stored
-/// events into domain events, append with the version read, and retry the whole read-decide-append on a
-/// concurrent change when the client did not pin a version with If-Match.
+/// The plumbing of every host's command flow: read a stream (a missing one is empty), turn stored events into domain
+/// events, append with the version read, and run a read-decide-append again when somebody appended in between.
 /// </summary>
 public static class EventStreams
 {
-    public static async Task<IReadOnlyList<RecordedEvent>> ReadAsync(IEventStore store, string stream, CancellationToken ct)
+    public static async Task<IReadOnlyList<RecordedEvent>> ReadAsync(IEventStore store, string stream, CancellationToken ct, long from = 0)
     {
         try
         {
-            return await store.ReadStreamAsync(new StreamName(stream), Direction.Forwards, StreamPosition.Start, long.MaxValue, ct);
+            return await store.ReadStreamAsync(new StreamName(stream), Direction.Forwards, new StreamPosition((ulong)from), long.MaxValue, ct);
         }
         catch (StreamNotFoundException)
         {
@@ -25,6 +24,7 @@ public static class EventStreams
     public static IEnumerable<T> Domain<T>(IEnumerable<RecordedEvent> recorded) =>
         recorded.Select(e => (T)DomainJson.Deserialize(e.Type, e.Data.Span));
 
+    /// <summary>The revision an append expects from the version a state was folded to (-1: the stream must not exist).</summary>
     public static ExpectedRevision Expected(long version) =>
         version < 0 ? ExpectedRevision.NoStream : ExpectedRevision.Exact((ulong)version);
 
@@ -44,19 +44,19 @@ public static class EventStreams
     }
 
     /// <summary>
-    /// Runs a read-decide-append attempt; on <see cref="WrongExpectedVersionException"/> without If-Match it runs
-    /// it again (a fresh read), a few times. The last failure goes to the exception handler (409, or 412 with If-Match).
+    /// Runs a read-decide-append attempt, and on <see cref="WrongExpectedVersionException"/> runs it again from a fresh
+    /// read, up to <paramref name="attempts"/> times (never when <paramref name="retry"/> is false: the caller pinned a
+    /// version). The last failure is the caller's.
     /// </summary>
-    public static async Task<T> WithRetriesAsync<T>(HttpContext context, int attempts, Func<Task<T>> attempt)
+    public static async Task<T> RetryAsync<T>(int attempts, Func<Task<T>> attempt, bool retry = true)
     {
-        var pinned = context.Request.Headers.IfMatch.Count > 0;
         for (var i = 1; ; i++)
         {
             try
             {
                 return await attempt();
             }
-            catch (WrongExpectedVersionException) when (!pinned && i < attempts)
+            catch (WrongExpectedVersionException) when (retry && i < attempts)
             {
                 // Somebody else appended between our read and our append: decide again on the new state.
             }
