@@ -16,7 +16,9 @@ namespace ContactSync.Projector.Sync;
 /// mass-delete guard (rule 7), then push the CRM side: create what is unlinked (tagged with its CRM id and
 /// announced first, rule 8), update what changed (never an empty write, rule 4), take out what left the scope
 /// (rule 2); save the cursor last. Every step is an event on the sync stream before or with its effect, so a run
-/// killed anywhere resumes by running again.
+/// killed anywhere resumes by running again. The run only reads, records, executes and completes: what to do with
+/// unlinked contacts is <see cref="SyncPlanner"/>'s, and with linked pairs <see cref="PairPlanner"/>'s, pure functions
+/// the run carries out case by case.
 /// </summary>
 internal sealed class SyncRun
 {
@@ -37,6 +39,7 @@ internal sealed class SyncRun
     private RunKind? _kind;
 
     private readonly TimeSpan _providerLag;
+    private readonly PairRules _rules;
 
     /// <param name="providerLag">How long the provider's listings and feeds may lag its writes (<see cref="SyncOptions.ProviderLag"/>).</param>
     public SyncRun(SyncStore store, Connection connection, SyncState state, IContactProvider provider, TimeProvider time, TimeSpan providerLag)
@@ -48,6 +51,7 @@ internal sealed class SyncRun
         _provider = provider;
         _time = time;
         _throttledAtStart = provider.Traffic.Throttled;
+        _rules = new PairRules(connection.Settings, provider.Capabilities.Retainable);
         _actor = Actor.ForConnection(connection.Id, $"{(connection.Provider == "microsoft" ? "Outlook" : "Google Contacts")} sync");
     }
 
@@ -99,13 +103,19 @@ internal sealed class SyncRun
 
         var removed = removals.Where(r => _state.ByProviderId.ContainsKey(r.Id)).ToList();
         if (full) removed.AddRange(await MissingFromListingAsync(upserts, ct));
-        if (removed.Count > 0 && kind != RunKind.FirstSync && confirmed is null && MassDeleteGuard.Trips(removed.Count, _state.Links.Count))
+        var removalPlan = PairPlanner.OnRemovals([.. removed.DistinctBy(r => r.Id).Select(r => (_state.Links[_state.ByProviderId[r.Id]],
+                r.Reason == RemovalReason.LeftGroup ? UnlinkReason.LeftGroup : UnlinkReason.ProviderDeleted))],
+            _state.Links.Count, kind == RunKind.FirstSync, confirmed is not null, Settings);
+        switch (removalPlan)
         {
-            await _store.HandleConnectionAsync(_connection.Id, new ConnectionCommand.PauseForMassDelete(removed.Count, _state.Links.Count, _actor, Now), ct);
-            _warnings.Add($"Paused: the provider would delete {removed.Count} of {_state.Links.Count} linked contacts. Confirm the deletes or resume to keep the contacts.");
-            return await CompleteAsync(cursor: null, ct);
+            case RemovalPlan.Pause pause:
+                await _store.HandleConnectionAsync(_connection.Id, new ConnectionCommand.PauseForMassDelete(pause.Removed, pause.Linked, _actor, Now), ct);
+                _warnings.Add($"Paused: the provider would delete {pause.Removed} of {pause.Linked} linked contacts. Confirm the deletes or resume to keep the contacts.");
+                return await CompleteAsync(cursor: null, ct);
+            case RemovalPlan.Apply apply:
+                await ApplyRemovalsAsync(apply.Removals, ct);
+                break;
         }
-        await ApplyRemovalsAsync(removed, ct);
 
         if (Settings.PushesToProvider)
         {
@@ -165,58 +175,68 @@ internal sealed class SyncRun
 
     private async Task ReconcileAsync(ContactLink link, Contact crm, ProviderContact u, List<(Guid, ContactFields, ProviderContactUpdate)> updates, CancellationToken ct)
     {
-        if (u.ETag == link.ProviderVersion) return;   // nothing new at the provider since both sides agreed
-        // A lagging feed delivering a version this link has moved past (often our own earlier write): old news, never
-        // a provider edit to merge, which would set the CRM back.
-        if (link.IsPastVersion(u.ETag)) return;
+        var provider = Pair(u);
+        var action = PairPlanner.OnProviderChange(link, crm, provider, _rules);
+        if (action is PairAction.Skip) return;
         _touched.Add(crm.Id);
-        await MergeAsync(link.Agreed, crm, u, updates, ct);
+        await MergeAsync(link.Agreed, crm, provider, action, updates, ct);
     }
 
     private async Task LinkFirstTimeAsync(Contact crm, ProviderContact u, List<(Guid, ContactFields, ProviderContactUpdate)> updates, CancellationToken ct)
     {
         _touched.Add(crm.Id);
-        // No state was ever agreed: every value either side holds is new, so nothing is dropped and differing values
-        // are conflicts the user can see.
         await AppendAsync([new ContactLinked(_connection.TenantId, _connection.Id, _runId, crm.Id, u.Id, null, ContactFields.Empty, u.CrmId == crm.Id.ToString(), Now)], ct);
         _counts.Linked++;
-        await MergeAsync(ContactFields.Empty, crm, u, updates, ct);
+        var provider = Pair(u);
+        await MergeAsync(ContactFields.Empty, crm, provider, PairPlanner.OnProviderChange(null, crm, provider, _rules), updates, ct);
     }
 
-    private async Task MergeAsync(ContactFields agreed, Contact crm, ProviderContact u, List<(Guid, ContactFields, ProviderContactUpdate)> updates, CancellationToken ct)
+    private static PairProvider Pair(ProviderContact u) => new(u.Id, u.ETag, u.Fields, u.UpdatedAt);
+
+    /// <summary>Carries out a merge's action: the CRM's pull, decided again on the contact's own stream (the read model
+    /// the run started from may not show an edit made moments ago, and a merge on that stale copy would silently
+    /// overwrite it), then the conflicts, then the agreement or the push.</summary>
+    private async Task MergeAsync(ContactFields agreed, Contact crm, PairProvider u, PairAction action, List<(Guid, ContactFields, ProviderContactUpdate)> updates,
+        CancellationToken ct)
     {
-        MergeResult Decide(Contact c) => FieldMerger.Merge(agreed, c.Fields, u.Fields, Retainable, Settings.Conflicts, path => c.ChangedAt(path), u.UpdatedAt);
-        var merge = Decide(crm);
-        if (merge.CrmChanges && Settings.PullsFromProvider)
+        if (Pulled(action).Pull is not null)
         {
-            // Decided again on the contact's own stream: the read model the run started from may not show an edit made
-            // moments ago, and a merge on that stale copy would silently overwrite it.
             var after = await _store.HandleContactAsync(crm.Id, c =>
             {
-                merge = Decide(c);
-                return c.Deleted || !merge.CrmChanges ? null : new ContactCommand.UpdateContact(c.Id, ContactPatch.SetAll(merge.Merged, c.Tags), _actor, Now);
+                action = PairPlanner.Merge(agreed, c, u, _rules);
+                return c.Deleted || Pulled(action).Pull is not { } pull ? null : new ContactCommand.UpdateContact(c.Id, ContactPatch.SetAll(pull, c.Tags), _actor, Now);
             }, ct);
-            if (merge.CrmChanges && !after.Deleted) _counts.UpdatedInCrm++;
+            if (Pulled(action).Pull is not null && !after.Deleted) _counts.UpdatedInCrm++;
             crm = after;
         }
-        var merged = Settings.PullsFromProvider ? merge.Merged : crm.Fields;
-        if (merge.Conflicts.Count > 0)
+        var conflicts = Pulled(action).Conflicts;
+        if (conflicts.Count > 0)
         {
-            await AppendAsync([.. merge.Conflicts.Select(f => new ConflictRecorded(_connection.TenantId, _connection.Id, _runId, Guid.CreateVersion7(), crm.Id,
+            await AppendAsync([.. conflicts.Select(f => new ConflictRecorded(_connection.TenantId, _connection.Id, _runId, Guid.CreateVersion7(), crm.Id,
                 f.Field, f.CrmValue, f.ProviderValue, f.CrmChangedAt ?? crm.UpdatedAt, u.UpdatedAt, Settings.Conflicts, f.Winner, Now))], ct);
-            _counts.Conflicts += merge.Conflicts.Count;
+            _counts.Conflicts += conflicts.Count;
         }
-        if (Settings.PushesToProvider && !Equals(Retainable(merged), Retainable(u.Fields)))
+        switch (action)
         {
-            // What the CRM just took from the provider is agreed already, whether or not the push below lands.
-            if (merge.CrmChanges && Settings.PullsFromProvider)
-                await AppendAsync([new LinkAgreed(_connection.TenantId, _connection.Id, _runId, crm.Id, u.Id, u.ETag,
-                    FieldMerger.AgreedAfterPull(agreed, merged, u.Fields, Retainable), Now)], ct);
-            updates.Add((crm.Id, merged, new ProviderContactUpdate(u.Id, merged, u.ETag, crm.Id.ToString())));
+            case PairAction.Push push:
+                if (push.AgreedSoFar is { } soFar)
+                    await AppendAsync([new LinkAgreed(_connection.TenantId, _connection.Id, _runId, crm.Id, u.Id, u.ETag, soFar, Now)], ct);
+                updates.Add((crm.Id, push.Fields, new ProviderContactUpdate(u.Id, push.Fields, u.ETag, crm.Id.ToString())));
+                break;
+            case PairAction.Agree agree:
+                await AppendAsync([new LinkAgreed(_connection.TenantId, _connection.Id, _runId, crm.Id, u.Id, u.ETag, agree.Fields, Now)], ct);
+                break;
+            default:
+                throw new InvalidOperationException($"A merge never decides {action}.");
         }
-        else
-            await AppendAsync([new LinkAgreed(_connection.TenantId, _connection.Id, _runId, crm.Id, u.Id, u.ETag, merged, Now)], ct);
     }
+
+    private static (ContactFields? Pull, IReadOnlyList<FieldConflict> Conflicts) Pulled(PairAction action) => action switch
+    {
+        PairAction.Agree a => (a.Pull, a.Conflicts),
+        PairAction.Push p => (p.Pull, p.Conflicts),
+        _ => (null, []),
+    };
 
     private const int ImportsPerBatch = 200;
     private const int ImportWriters = 8;
@@ -321,20 +341,17 @@ internal sealed class SyncRun
         return removals;
     }
 
-    private async Task ApplyRemovalsAsync(List<ProviderRemoval> removed, CancellationToken ct)
+    private async Task ApplyRemovalsAsync(IReadOnlyList<(ContactLink Link, PairAction.Remove Action)> removals, CancellationToken ct)
     {
-        foreach (var r in removed)
+        foreach (var (link, remove) in removals)
         {
-            if (!_state.ByProviderId.TryGetValue(r.Id, out var contactId)) continue;
-            var delete = Settings.PullsFromProvider && Settings.ProviderDeletes == ProviderDeletes.Delete && r.Reason == RemovalReason.Deleted;
-            if (delete)
+            if (remove.DeleteInCrm)
             {
-                await _store.HandleContactAsync(contactId, c => c.Exists && !c.Deleted ? new ContactCommand.DeleteContact(c.Id, _actor, Now) : null, ct);
+                await _store.HandleContactAsync(link.ContactId, c => c.Exists && !c.Deleted ? new ContactCommand.DeleteContact(c.Id, _actor, Now) : null, ct);
                 _counts.DeletedInCrm++;
             }
-            _touched.Add(contactId);
-            await AppendAsync([new ContactUnlinked(_connection.TenantId, _connection.Id, _runId, contactId, r.Id,
-                r.Reason == RemovalReason.LeftGroup ? UnlinkReason.LeftGroup : UnlinkReason.ProviderDeleted, Now)], ct);
+            _touched.Add(link.ContactId);
+            await AppendAsync([new ContactUnlinked(_connection.TenantId, _connection.Id, _runId, link.ContactId, link.ProviderId, remove.Reason, Now)], ct);
         }
     }
 
@@ -409,8 +426,8 @@ internal sealed class SyncRun
         foreach (var link in _state.Links.Values)
         {
             if (_touched.Contains(link.ContactId) || !crm.TryGetValue(link.ContactId, out var c)) continue;
-            if (Equals(Retainable(c.Fields), Retainable(link.Agreed))) continue;
-            updates.Add((c.Id, c.Fields, new ProviderContactUpdate(link.ProviderId, c.Fields, link.ProviderVersion, c.Id.ToString())));
+            if (PairPlanner.OnCrmEdit(link, c, _rules) is PairAction.Push push)
+                updates.Add((c.Id, push.Fields, new ProviderContactUpdate(link.ProviderId, push.Fields, link.ProviderVersion, c.Id.ToString())));
         }
         await PushUpdatesAsync(updates, ct);
     }
@@ -424,21 +441,18 @@ internal sealed class SyncRun
         foreach (var link in candidates.ToList())
         {
             var contact = await _store.LoadContactAsync(link.ContactId, ct);
-            var inScope = contact.Exists && !contact.Deleted &&
-                (listFilter is null ? contact.OwnerId == _connection.UserId : listFilter.Matches(contact));
-            if (inScope) continue;   // the read model has not caught up yet
-            var results = link.CreatedBySync
+            if (PairPlanner.OnLeavingScope(link, contact, listFilter, _connection.UserId) is not PairAction.Leave leave) continue;   // the read model lagged
+            var results = leave.DeleteAtProvider
                 ? await _provider.DeleteAsync([link.ProviderId], ct)
                 : await _provider.ModifyGroupMembersAsync(_groupId, [], [link.ProviderId], ct);
-            _counts.Request(link.CreatedBySync ? "delete" : "members");
+            _counts.Request(leave.DeleteAtProvider ? "delete" : "members");
             if (!results[0].Succeeded && results[0].Error?.Kind != ProviderErrorKind.NotFound)
             {
                 _counts.Errors++;
                 continue;
             }
-            if (link.CreatedBySync) _counts.DeletedInProvider++;
-            await AppendAsync([new ContactUnlinked(_connection.TenantId, _connection.Id, _runId, link.ContactId, link.ProviderId,
-                contact.Deleted ? UnlinkReason.CrmDeleted : UnlinkReason.LeftScope, Now)], ct);
+            if (leave.DeleteAtProvider) _counts.DeletedInProvider++;
+            await AppendAsync([new ContactUnlinked(_connection.TenantId, _connection.Id, _runId, link.ContactId, link.ProviderId, leave.Reason, Now)], ct);
         }
     }
 
