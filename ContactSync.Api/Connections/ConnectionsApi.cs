@@ -180,22 +180,11 @@ public static class ConnectionsApi
     {
         foreach (var id in await reads.ActiveIdsOfAccountAsync(caller.TenantId, accountId, ct))
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                var state = await CommandHandler.LoadAsync(store, ConnectionDecider.Definition, StreamNames.Connection(id), ct);
-                if (!state.Exists || state.AccountId != accountId || state.Status == ConnectionStatus.Disconnected) break;
-                try
-                {
-                    state = (await CommandHandler.HandleAsync(store, ConnectionDecider.Definition, StreamNames.Connection(id), state,
-                        new DisconnectConnection(caller.Actor, now), ct)).State;
-                    await GroupReservations.ReleaseAsync(store, state);
-                    break;
-                }
-                catch (WrongExpectedVersionException) when (attempt < attempts)
-                {
-                    // The worker or a user appended meanwhile: decide again on the new state.
-                }
-            }
+            // Decided on the latest state: the worker or a user may append meanwhile.
+            var after = await CommandHandler.DecideOnLatestAsync(store, ConnectionDecider.Definition, StreamNames.Connection(id),
+                state => state.Exists && state.AccountId == accountId && state.Status != ConnectionStatus.Disconnected ? new DisconnectConnection(caller.Actor, now) : null,
+                attempts, ct);
+            if (after.AccountId == accountId && after.Status == ConnectionStatus.Disconnected) await GroupReservations.ReleaseAsync(store, after);
         }
     }
 }
