@@ -118,6 +118,20 @@ internal sealed class ConnectionWorker(
     }
 
     /// <summary>
+    /// After the worker stopped for a connection that was disconnected: its change-notification subscription ends at the
+    /// provider too, so the provider stops calling for it (otherwise it would until the subscription expired). Only
+    /// while the account can still be opened: a disconnected account's grant is forgotten, and its subscriptions lapse.
+    /// </summary>
+    public async Task RetireAsync(CancellationToken ct)
+    {
+        var connection = await store.LoadConnectionAsync(connectionId, ct);
+        if (connection.Status != ConnectionStatus.Disconnected) return;
+        var state = await store.CatchUpAsync(connectionId, SyncState.Initial, ct);
+        if (state.Subscription is null) return;
+        await _notifications.EndAsync(connection, await open(connection.TenantId, connection.AccountId, ct), state, ct);
+    }
+
+    /// <summary>
     /// What one pass of the worker came to. A pass never throws (except for the worker's own stop), and a run it
     /// started always ends, completed or failed, whatever was thrown in it.
     /// </summary>

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(LogLevel.Information, "Sync worker of connection {ConnectionId} stopped")]
     public static partial void WorkerStopped(ILogger logger, Guid connectionId);
 
+    [LoggerMessage(LogLevel.Warning, "The change notifications of disconnected connection {ConnectionId} could not be ended at the provider; they lapse when the subscription expires")]
+    public static partial void WorkerNotRetired(ILogger logger, Guid connectionId, Exception exception);
+
     [LoggerMessage(LogLevel.Error, "Sync worker of connection {ConnectionId} faulted; it restarts on the next scan")]
     public static partial void WorkerFaulted(ILogger logger, Guid connectionId, Exception exception);
 

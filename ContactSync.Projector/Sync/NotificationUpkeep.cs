@@ -26,12 +26,7 @@ internal sealed class NotificationUpkeep(Guid connectionId, SyncStore store, Not
         if (_unsupported || now < _notBefore || connection.Group.Id is not { } groupId) return state;
         try
         {
-            if (options.PublicUrl is not { } publicUrl)
-            {
-                if (state.Subscription is not { } old) return state;
-                await provider.UnsubscribeAsync(old.Id, ct);
-                return await store.AppendSyncAsync(connectionId, state, [new NotificationsEnded(connection.TenantId, connectionId, old.Id, now)], ct);
-            }
+            if (options.PublicUrl is not { } publicUrl) return await EndAsync(connection, provider, state, ct);
             var expires = now + options.NotificationLifetime;
             if (state.Subscription is { } current)
             {
@@ -55,6 +50,14 @@ internal sealed class NotificationUpkeep(Guid connectionId, SyncStore store, Not
             Log.NotificationsFailed(logger, connectionId, options.NotificationRetry, e);
             return state;
         }
+    }
+
+    /// <summary>Ends the subscription at the provider (one it forgot already is gone too) and records that it ended.</summary>
+    public async Task<SyncState> EndAsync(Connection connection, IContactProvider provider, SyncState state, CancellationToken ct)
+    {
+        if (state.Subscription is not { } old) return state;
+        await provider.UnsubscribeAsync(old.Id, ct);
+        return await store.AppendSyncAsync(connectionId, state, [new NotificationsEnded(connection.TenantId, connectionId, old.Id, time.GetUtcNow())], ct);
     }
 
     private Task<SyncState> Subscribed(SyncState state, Connection connection, ProviderSubscription s, DateTimeOffset now, CancellationToken ct) =>

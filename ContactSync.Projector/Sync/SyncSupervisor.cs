@@ -29,6 +29,7 @@ internal sealed class SyncSupervisor(
         StreamNames.ConnectionInboxCategory + "-");
     private static readonly EventFilter ControlOnly = EventFilter.StreamPrefix(StreamNames.ConnectionCategory + "-", StreamNames.AccountCategory + "-");
 
+    private static readonly TimeSpan RetireTimeout = TimeSpan.FromSeconds(10);
     private readonly ILogger _logger = loggers.CreateLogger<SyncSupervisor>();
     private readonly Dictionary<Guid, Connection> _connections = [];
     private readonly Dictionary<Guid, (bool NeedsReauth, bool Disconnected)> _accounts = [];
@@ -236,6 +237,19 @@ internal sealed class SyncSupervisor(
             Log.WorkerFaulted(_logger, id, e);
         }
         running.Stop.Dispose();
+        if (release && _connections.GetValueOrDefault(id) is { Status: ConnectionStatus.Disconnected })
+        {
+            // Still under the connection's lock (not when the locks were lost), so the sync stream's fence holds.
+            try
+            {
+                using var retire = new CancellationTokenSource(RetireTimeout);
+                await running.Worker.RetireAsync(retire.Token);
+            }
+            catch (Exception e)
+            {
+                Log.WorkerNotRetired(_logger, id, e);
+            }
+        }
         _running.Remove(id);
         if (release) await locks.ReleaseAsync(id, CancellationToken.None);
         Log.WorkerStopped(_logger, id);

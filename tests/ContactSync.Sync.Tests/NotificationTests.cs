@@ -47,6 +47,29 @@ public sealed class NotificationTests(NotificationsFixture system, ITestOutputHe
     }
 
     [Fact]
+    public async Task Disconnecting_an_Outlook_connection_ends_its_change_notifications_at_the_provider()
+    {
+        var crm = await system.NewTenantAsync();
+        var email = SyncFixture.Email();
+        var outlook = await system.AtProviderAsync("microsoft", email);
+        var folder = await outlook.EnsureGroupAsync("Retired", CancellationToken.None);
+        var account = await system.ConnectAccountAsync(crm, "microsoft", email);
+        var connection = await crm.NewConnectionAsync(new { accountId = account, scope = "owned", group = new { id = folder.Id } });
+        await crm.StepAsync(connection, "start", HttpStatusCode.Accepted);
+        await crm.SyncedAsync(connection);
+        var sync = StreamNames.ConnectionSync(connection);
+        await Eventually.TrueAsync(async () => await system.EventCountAsync(sync, "NotificationsSubscribed") > 0, "a change-notification subscription");
+        var deletedBefore = await SandboxCountAsync("DELETE /v1.0/subscriptions/{id}", 204);
+
+        using (var res = await crm.Api.DeleteAsync($"/api/connections/{connection}")) Assert.Equal(HttpStatusCode.NoContent, res.StatusCode);
+
+        // The Projector stops the worker and, still holding the connection's lock, deletes the subscription at Graph
+        // through the real client: Outlook stops calling for a connection that no longer syncs.
+        await Eventually.TrueAsync(async () => await system.EventCountAsync(sync, "NotificationsEnded") == 1, "the subscription ended");
+        Assert.Equal(deletedBefore + 1, await SandboxCountAsync("DELETE /v1.0/subscriptions/{id}", 204));
+    }
+
+    [Fact]
     public async Task The_webhook_echoes_the_validation_token_and_refuses_a_forged_or_malformed_notification_without_recording_it()
     {
         using var handshake = await system.Anonymous.PostAsync("/api/webhooks/microsoft?validationToken=" + Uri.EscapeDataString("Validation: token <b>1</b>"),
@@ -92,11 +115,14 @@ public sealed class NotificationTests(NotificationsFixture system, ITestOutputHe
 
     private Task<HttpResponseMessage> Notify(object body) => system.Anonymous.PostAsJsonAsync("/api/webhooks/microsoft", body);
 
-    private async Task<int> SubscriptionsCreatedAsync()
+    private Task<int> SubscriptionsCreatedAsync() => SandboxCountAsync("POST /v1.0/subscriptions", 201);
+
+    /// <summary>How many requests to an endpoint the sandbox answered with a status, from its request statistics.</summary>
+    private async Task<int> SandboxCountAsync(string endpoint, int status)
     {
         var stats = await SyncFixture.Read(await system.Sandbox.GetAsync("_sandbox/stats"), HttpStatusCode.OK);
         return stats.GetProperty("items").EnumerateArray()
-            .Where(i => i.GetProperty("endpoint").GetString() == "POST /v1.0/subscriptions" && i.GetProperty("status").GetInt32() == 201)
+            .Where(i => i.GetProperty("endpoint").GetString() == endpoint && i.GetProperty("status").GetInt32() == status)
             .Sum(i => i.GetProperty("count").GetInt32());
     }
 

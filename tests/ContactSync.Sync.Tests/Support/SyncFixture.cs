@@ -191,6 +191,17 @@ public class SyncFixture : IAsyncLifetime
         return await cmd.ExecuteScalarAsync() is long n ? n : 0;
     }
 
+    /// <summary>How many events of a type (any version) a stream holds, read from the event store's own tables.</summary>
+    public async Task<long> EventCountAsync(string stream, string eventType)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM es.events e JOIN es.streams s ON s.stream_id = e.stream_id WHERE s.stream_name = $1 AND split_part(e.event_type, '.', 1) = $2",
+            conn) { Parameters = { new() { Value = stream }, new() { Value = eventType } } };
+        return await cmd.ExecuteScalarAsync() is long n ? n : 0;
+    }
+
     /// <summary>The runs of a connection that started and have not ended, and those that had to be closed as
     /// interrupted by a later run, read from its sync stream.</summary>
     public async Task<(long Open, long Interrupted)> UnendedRunsAsync(Guid connection)
