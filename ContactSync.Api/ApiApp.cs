@@ -40,7 +40,7 @@ public static class ApiApp
         builder.Services.AddSingleton<DirectoryReads>().AddSingleton<UserReads>().AddSingleton<ContactReads>()
             .AddSingleton<ListReads>().AddSingleton<ProjectionStatusReads>()
             .AddSingleton<ConnectionReads>().AddSingleton<ConnectionActivityReads>().AddSingleton<OpsConnectionReads>()
-            .AddSingleton<NotificationInbox>();
+            .AddSingleton<NotificationInbox>().AddSingleton<PreviewGate>();
 
         var app = builder.Build();
         app.UseApiInfrastructure();

@@ -1,6 +1,7 @@
 using ContactSync.Providers.Streams;
 using System.Text.Json;
 using ContactSync.Api.Auth;
+using ContactSync.Api.Contacts;
 using ContactSync.Api.Infrastructure;
 using ContactSync.Api.Users;
 using ContactSync.Domain.Common;
@@ -44,12 +45,12 @@ public static class ConnectionActivityApi
     }
 
     public static async Task<Results<Ok<ConnectionDashboard>, ProblemHttpResult>> GetConnectionDashboard(
-        Guid id, Caller caller, ConnectionReads reads, ConnectionActivityReads activity, TimeProvider time, CancellationToken ct)
+        Guid id, Caller caller, ConnectionReads reads, ConnectionActivityReads activity, ContactReads contacts, TimeProvider time, CancellationToken ct)
     {
         if (await reads.GetAsync(caller, id, ct) is not { } c) return Problems.NotFound("The connection does not exist.");
         var since = time.GetUtcNow() - RecentWindow;
         var recent = await activity.RecentAsync(caller.TenantId, id, since, ct);
-        var conflicts = await activity.ConflictsAsync(caller.TenantId, id, openOnly: true, ConflictsShown, ct);
+        var conflicts = await HideInvisibleAsync(caller, contacts, await activity.ConflictsAsync(caller.TenantId, id, openOnly: true, ConflictsShown, ct), ct);
         var errors = (await activity.RunsAsync(caller.TenantId, id, RunsShown, ct, since, errorsOnly: true))
             .Select(r => new RunError(r.Id, r.Kind, r.EndedAt ?? r.StartedAt, r.State, r.Error, r.Errors, r.Warnings)).ToList();
         var runs = await activity.RunsAsync(caller.TenantId, id, RunsShown, ct);
@@ -58,12 +59,26 @@ public static class ConnectionActivityApi
     }
 
     public static async Task<Results<Ok<ConflictList>, ProblemHttpResult>> GetConnectionConflicts(
-        Guid id, string? state, Caller caller, ConnectionReads reads, ConnectionActivityReads activity, CancellationToken ct)
+        Guid id, string? state, Caller caller, ConnectionReads reads, ConnectionActivityReads activity, ContactReads contacts, CancellationToken ct)
     {
         if (state is not (null or "open" or "all")) return Problems.Validation("state", "Must be open or all.");
         if (await reads.GetAsync(caller, id, ct) is null) return Problems.NotFound("The connection does not exist.");
-        return TypedResults.Ok(new ConflictList(await activity.ConflictsAsync(caller.TenantId, id, state != "all", 500, ct)));
+        return TypedResults.Ok(new ConflictList(await HideInvisibleAsync(caller, contacts, await activity.ConflictsAsync(caller.TenantId, id, state != "all", 500, ct), ct)));
     }
+
+    /// <summary>
+    /// A conflict holds values of a CRM contact; one whose contact the caller cannot see (any more: the owner or the
+    /// visibility changed since the run) stays in the list, as it counts in the connection's conflicts, with
+    /// <c>hidden: true</c> and both values null. Visibility is the contacts API's rule, read from the contacts read model.
+    /// </summary>
+    private static async Task<List<ConflictResponse>> HideInvisibleAsync(Caller caller, ContactReads contacts, List<ConflictResponse> conflicts, CancellationToken ct)
+    {
+        if (caller.IsAdmin || conflicts.Count == 0) return conflicts;
+        var visible = await contacts.VisibleIdsAsync(caller, [.. conflicts.Select(c => c.ContactId)], ct);
+        return [.. conflicts.Select(c => visible.Contains(c.ContactId) ? c : c with { CrmValue = JsonNull, ProviderValue = JsonNull, Hidden = true })];
+    }
+
+    private static readonly JsonElement JsonNull = JsonSerializer.SerializeToElement<object?>(null);
 
     public static async Task<Results<Ok<ConflictResponse>, ProblemHttpResult>> ApplyConflict(
         Guid id, Guid conflictId, JsonElement body, Caller caller, [AsParameters] ConnectionServices s, ConnectionActivityReads activity,
@@ -100,7 +115,7 @@ public static class ConnectionActivityApi
     }
 
     public static async Task<Results<Accepted<RevertResponse>, ProblemHttpResult>> RevertRun(
-        Guid id, Guid runId, Caller caller, [AsParameters] ConnectionServices s, CancellationToken ct) =>
+        Guid id, Guid runId, Caller caller, [AsParameters] ConnectionServices s, DirectoryReads directory, CancellationToken ct) =>
         await s.WithRetriesAsync<Results<Accepted<RevertResponse>, ProblemHttpResult>>(async () =>
         {
             var (state, problem) = await s.LoadForWriteAsync(id, caller, ct);
@@ -118,7 +133,7 @@ public static class ConnectionActivityApi
             if (state.RevertedRuns.Contains(runId)) return Problems.Conflict("The run has been reverted already.", "connection.run-reverted");
 
             ConnectionDecider.Decide(new ConnectionCommand.RevertRun(runId, 0, 0, 0, caller.Actor, s.Now), state);   // refused steps throw before any contact changes
-            var undone = await UndoAsync(s, caller, id, started.At, ended.Value, ContactsOf(sync, runId), ct);
+            var undone = await UndoAsync(s, directory, caller, id, started.At, ended.Value, ContactsOf(sync, runId), ct);
             await s.DecideAndAppendAsync(id, state, new ConnectionCommand.RevertRun(runId, undone.Deleted, undone.Updated, undone.Restored, caller.Actor, s.Now), ct);
             return TypedResults.Accepted($"/api/connections/{id}/dashboard", undone with { RunId = runId });
         });
@@ -139,12 +154,14 @@ public static class ConnectionActivityApi
     /// Contact events carry no run id: a run's CRM changes are the events whose actor is the connection and whose time
     /// lies in the run's window [started, ended] (a connection runs one run at a time, so the windows never overlap).
     /// Created by the run: deleted (soft). Deleted by the run: restored. Fields the run changed and nobody changed since:
-    /// set back to their values before the run. Each as a new event with the caller as actor.
+    /// set back to their values before the run. Each as a new event with the caller as actor, and only on contacts the
+    /// caller can see now (the contacts API's rule: seeing is editing): a contact whose owner or visibility changed since
+    /// the run so that the caller cannot see it is left as it is and counted in <c>skippedNotVisible</c>.
     /// </summary>
-    private static async Task<RevertResponse> UndoAsync(ConnectionServices s, Caller caller, Guid connectionId, DateTimeOffset from, DateTimeOffset to,
-        List<Guid> contactIds, CancellationToken ct)
+    private static async Task<RevertResponse> UndoAsync(ConnectionServices s, DirectoryReads directory, Caller caller, Guid connectionId,
+        DateTimeOffset from, DateTimeOffset to, List<Guid> contactIds, CancellationToken ct)
     {
-        int deleted = 0, updated = 0, restored = 0;
+        int deleted = 0, updated = 0, restored = 0, skipped = 0;
         Position? last = null;
         var actorId = connectionId.ToString();
         foreach (var contactId in contactIds)
@@ -157,6 +174,11 @@ public static class ConnectionActivityApi
             var before = ContactDecider.Definition.Fold(events.Take(first));
             var afterRun = ContactDecider.Definition.Fold(events.Take(lastIndex + 1));
             var current = ContactDecider.Definition.Fold(events);
+            if (!await directory.CanSeeAsync(caller.Viewer, current, ct))
+            {
+                skipped++;
+                continue;
+            }
             var now = s.Now;
             var commands = new List<Func<Contact, ContactCommand>>();
             if (events.Skip(first).Take(lastIndex - first + 1).Any(e => e is ContactEvent.ContactCreated && InRun(e)))
@@ -182,7 +204,7 @@ public static class ConnectionActivityApi
             last = handled.Position ?? last;
         }
         if (last is { } position) await s.Http.AfterWriteAsync(position, ProjectionNames.Contacts);
-        return new RevertResponse(Guid.Empty, "reverted", deleted, updated, restored);
+        return new RevertResponse(Guid.Empty, "reverted", deleted, updated, restored, skipped);
     }
 
     private static SyncSide? ParseSide(JsonElement body)
@@ -212,4 +234,5 @@ public sealed record RunError(Guid RunId, string Kind, DateTimeOffset At, string
 
 public sealed record ConflictList(IReadOnlyList<ConflictResponse> Items);
 
-public sealed record RevertResponse(Guid RunId, string State, int Deleted, int Updated, int Restored);
+/// <param name="SkippedNotVisible">Contacts the run changed that the caller cannot see any more: left unchanged.</param>
+public sealed record RevertResponse(Guid RunId, string State, int Deleted, int Updated, int Restored, int SkippedNotVisible);

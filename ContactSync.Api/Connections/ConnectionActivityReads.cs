@@ -38,7 +38,7 @@ public sealed class ConnectionActivityReads(Infrastructure.ReadModelDb db)
         while (await r.ReadAsync(ct))
             items.Add(new ConflictResponse(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), Json(r.GetString(4)), Json(r.GetString(5)),
                 Time(r, 6), Time(r, 7), r.GetString(8), r.GetString(9), r.GetFieldValue<DateTimeOffset>(10), r.GetBoolean(11),
-                r.IsDBNull(12) ? null : r.GetString(12), Time(r, 13)));
+                r.IsDBNull(12) ? null : r.GetString(12), Time(r, 13), false));
         return items;
     }
 
@@ -128,10 +128,11 @@ public sealed class ConnectionActivityReads(Infrastructure.ReadModelDb db)
 public sealed record SideCounts(int Crm, int Provider);
 
 /// <summary>A conflict (rule 5): both values and the times each side changed it, the policy, the side that won; its resolution.</summary>
+/// <param name="Hidden">The caller cannot see the conflict's contact (any more): both values are null.</param>
 public sealed record ConflictResponse(
     Guid Id, Guid RunId, Guid ContactId, string Field, JsonElement CrmValue, JsonElement ProviderValue, DateTimeOffset? CrmChangedAt,
     DateTimeOffset? ProviderChangedAt, string Policy, string Winner, DateTimeOffset RecordedAt, bool Resolved, string? ResolutionSide,
-    DateTimeOffset? ResolvedAt);
+    DateTimeOffset? ResolvedAt, bool Hidden);
 
 /// <summary>A run: kind, times, state (<c>running</c>, <c>completed</c>, <c>failed</c>, <c>reverted</c>) and what it did per side.</summary>
 public sealed record RunResponse(

@@ -12,19 +12,44 @@ namespace ContactSync.Api.Connections;
 
 /// <summary>
 /// <c>POST /api/connections/preview</c>: what the first sync of a connection with this body would do, from the same
-/// planner the first sync runs. Only reads: the CRM contacts in scope that the caller may see, the contacts the
-/// caller may see that other users own (for rule 15's warning), and the provider group through the adapter (an
+/// planner the first sync runs. Only reads: the CRM contacts in scope that the caller may see, the contacts other users
+/// own that share a key with a provider contact (for rule 15's warning), and the provider group through the adapter (an
 /// existing group by id; for a new group, the group of that name the first sync would bind to, if there is one).
 /// No event is appended and nothing is written at the provider.
 /// </summary>
+/// <remarks>
+/// Bounded: the planner needs every in-scope contact (to link by e-mail) and every contact of the group, so each side is
+/// read up to <see cref="MaxContacts"/>; past that the preview answers 422 instead of a plan over part of the data, whose
+/// counts would be wrong in both directions (a link missed is an import and a create too). That is four times the
+/// largest provider account (Google's 25,000), so any scope a sync can carry fits. The duplicate candidates are at most
+/// <see cref="MaxDuplicateCandidates"/>, found in SQL by shared key; each kind answers its full count and up to
+/// <see cref="Samples"/> contacts. One preview per user at a time (<see cref="PreviewGate"/>): a second one answers 429.
+/// </remarks>
 public static class ConnectionPreview
 {
     public const int Samples = 20;
-    private const int AllRows = 10_000_000;
+
+    /// <summary>The most contacts a preview reads on either side (the CRM scope, the provider group).</summary>
+    public const int MaxContacts = 100_000;
+
+    /// <summary>The most contacts of other users a preview compares the imports with (rule 15).</summary>
+    public const int MaxDuplicateCandidates = 20_000;
+
+    /// <summary>What a refused concurrent preview tells the client to wait: previews take seconds.</summary>
+    private const int RetryAfterSeconds = 5;
 
     public static async Task<Results<Ok<PreviewResponse>, ProblemHttpResult>> PreviewConnection(
-        JsonElement body, Caller caller, [AsParameters] ConnectionServices s, ContactReads contacts, CancellationToken ct)
+        JsonElement body, Caller caller, [AsParameters] ConnectionServices s, ContactReads contacts, PreviewGate gate, CancellationToken ct)
     {
+        using var lease = gate.TryEnter(caller);
+        if (lease is null)
+        {
+            s.Http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Status(StatusCodes.Status429TooManyRequests, "Too many requests",
+                "A preview of yours is still running; one preview per user runs at a time. Retry after the time in Retry-After.",
+                "connection.preview-running");
+        }
+
         var (resolved, problem) = await ConnectionsApi.ResolveAsync(body, caller, s, ct);
         if (problem is not null) return problem;
         var (request, _, group, settings) = resolved!;
@@ -32,12 +57,23 @@ public static class ConnectionPreview
         var (side, refused) = await s.AskProviderAsync(caller, request.AccountId, p => ReadProviderAsync(p, group, ct), ct);
         if (refused is not null) return refused;
         var (capabilities, provider, boundGroupId) = side!;
+        if (provider.Count > MaxContacts)
+            return Problems.Validation("group", $"The group holds more than {MaxContacts:N0} contacts; a preview plans at most {MaxContacts:N0} on each side.");
 
-        var visible = await contacts.ListAsync(caller, new ContactReads.Query(null, null, null, null, false, null, AllRows), ct);
-        var inScope = request.Scope == ConnectionScope.List
-            ? await contacts.ListAsync(caller, new ContactReads.Query(null, null, null, request.ListId, false, null, AllRows), ct)
-            : [.. visible.Where(c => c.OwnerId == caller.UserId)];
-        var others = visible.Where(c => c.OwnerId != caller.UserId).ToList();
+        // ListAsync reads one more than the limit, which tells a scope over the maximum from one exactly at it.
+        var inScope = await contacts.ListAsync(caller, request.Scope == ConnectionScope.List
+            ? new ContactReads.Query(null, null, null, request.ListId, false, null, MaxContacts)
+            : new ContactReads.Query(null, null, caller.UserId, null, false, null, MaxContacts), ct);
+        if (inScope.Count > MaxContacts)
+            return Problems.Validation("scope", $"The scope holds more than {MaxContacts:N0} contacts; a preview plans at most {MaxContacts:N0} on each side. Narrow the list.");
+
+        var others = settings.PullsFromProvider && provider.Count > 0
+            ? await contacts.OthersSharingKeysAsync(caller,
+                [.. provider.SelectMany(p => MatchKeys.EmailKeys(p.Fields)).Distinct(StringComparer.Ordinal)],
+                [.. provider.SelectMany(p => MatchKeys.PhoneKeys(p.Fields)).Distinct(StringComparer.Ordinal)],
+                [.. provider.Select(p => p.Fields.Company).OfType<string>().Distinct(StringComparer.Ordinal)],
+                MaxDuplicateCandidates, ct)
+            : [];
 
         var plan = SyncPlanner.Plan(new PlannerInputs(inScope, provider, new Dictionary<Guid, ContactLink>(), settings, FirstSync: true,
             capabilities.MaxContacts, provider.Count, capabilities.Retainable, others));
@@ -55,18 +91,19 @@ public static class ConnectionPreview
 
     private sealed record ProviderSide(ProviderCapabilities Capabilities, List<PlanProviderContact> Contacts, string? BoundGroupId);
 
+    /// <summary>The group's contacts, up to one more than <see cref="MaxContacts"/> (the caller refuses a bigger group).</summary>
     private static async Task<ProviderSide> ReadProviderAsync(IContactProvider provider, Domain.Connections.GroupRef group, CancellationToken ct)
     {
         // A new group's name binds to an existing group of that name (as the adapter's EnsureGroup does), so read that one.
         var groupId = group.Id ?? (await provider.ListGroupsAsync(ct)).FirstOrDefault(g => string.Equals(g.Name, group.Name, StringComparison.OrdinalIgnoreCase))?.Id;
-        var contacts = new List<PlanProviderContact>();
-        if (groupId is null) return new ProviderSide(provider.Capabilities, contacts, null);
+        var contacts = new Dictionary<string, PlanProviderContact>(StringComparer.Ordinal);
+        if (groupId is null) return new ProviderSide(provider.Capabilities, [], null);
         string? cursor = null;
         while (true)
         {
             var page = await provider.GetChangesAsync(groupId, cursor, ct);
-            contacts.AddRange(page.Upserts.Select(u => new PlanProviderContact(u.Id, u.Fields, u.CrmId)));
-            if (!page.HasMore) return new ProviderSide(provider.Capabilities, [.. contacts.DistinctBy(c => c.Id)], groupId);
+            foreach (var u in page.Upserts) contacts.TryAdd(u.Id, new PlanProviderContact(u.Id, u.Fields, u.CrmId));
+            if (!page.HasMore || contacts.Count > MaxContacts) return new ProviderSide(provider.Capabilities, [.. contacts.Values], groupId);
             cursor = page.Cursor;
         }
     }

@@ -31,7 +31,7 @@ public static class ConnectionsApi
             .Accepts<ConnectionResponse>("application/json").ProducesValidation();
         group.MapPost("/preview", ConnectionPreview.PreviewConnection).WithName(nameof(ConnectionPreview.PreviewConnection))
             .WithSummary("A dry run of the first sync: counts, up to 20 samples of each kind, and warnings; changes nothing")
-            .WithDescription("The same body and checks as a create. Reads the provider group through the adapter (an existing group, or the one a new group's name would bind to); appends no event and writes nothing at the provider.")
+            .WithDescription("The same body and checks as a create. Reads the provider group through the adapter (an existing group, or the one a new group's name would bind to); appends no event and writes nothing at the provider. Each side is read up to 100,000 contacts (422 beyond); one preview per user at a time (429 with Retry-After).")
             .Accepts<ConnectionResponse>("application/json").ProducesValidation();
         group.MapGet("/", GetConnections).WithName(nameof(GetConnections)).WithSummary("The caller's connections (an admin: the tenant's)")
             .ProducesValidation().WaitsForMinPosition(ProjectionNames.Connections);

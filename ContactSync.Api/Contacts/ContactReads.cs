@@ -91,14 +91,63 @@ public sealed class ContactReads(ReadModelDb db)
         cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = contact.Id });
         cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. MatchKeys.EmailKeys(contact.Fields)] });
         cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. MatchKeys.PhoneKeys(contact.Fields)] });
-        cmd.Parameters.Add(Nullable(NpgsqlDbType.Text, contact.Fields.Company is { } company
-            ? System.Text.RegularExpressions.Regex.Replace(company.ToLowerInvariant(), @"[^\p{L}\p{Nd}]+", " ").Trim() : null));
+        cmd.Parameters.Add(Nullable(NpgsqlDbType.Text, contact.Fields.Company is { } company ? CompanyKey(company) : null));
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<Contact>();
         while (await r.ReadAsync(ct)) list.Add(Read(r));
         return list;
     }
+
+    /// <summary>
+    /// Visible, live contacts that users other than the caller own and that share an e-mail, a phone or a company key
+    /// with one of the given keys (the same expression indexes as <see cref="DuplicateCandidatesAsync"/>), in id order,
+    /// at most <paramref name="limit"/>: the candidates of rule 15's warning, found in SQL instead of reading every
+    /// contact of the tenant.
+    /// </summary>
+    public async Task<List<Contact>> OthersSharingKeysAsync(
+        Caller caller, IReadOnlyCollection<string> emailKeys, IReadOnlyCollection<string> phoneKeys, IReadOnlyCollection<string> companies,
+        int limit, CancellationToken ct)
+    {
+        var sql = new StringBuilder();
+        sql.Append("SELECT c.state FROM rm.contacts c LEFT JOIN rm.users o ON o.user_id = c.owner_id WHERE c.tenant_id = $1");
+        if (!caller.IsAdmin) sql.Append(" AND ").Append(Visible);
+        sql.Append("""
+             AND NOT c.deleted AND c.owner_id <> $2
+             AND (rm.email_keys(c.state) && $5 OR rm.phone_keys(c.state) && $6 OR btrim(regexp_replace(lower(c.company), '[^[:alnum:]]+', ' ', 'g')) = ANY($7))
+            ORDER BY c.contact_id LIMIT $8
+            """);
+        await using var cmd = db.CreateCommand(sql.ToString());
+        AddViewer(cmd, caller);
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. emailKeys] });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. phoneKeys] });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. companies.Select(CompanyKey).Where(k => k.Length > 0).Distinct()] });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<Contact>();
+        while (await r.ReadAsync(ct)) list.Add(Read(r));
+        return list;
+    }
+
+    /// <summary>Which of these contacts (deleted ones included) the caller may see, by the same rule as every read.</summary>
+    public async Task<HashSet<Guid>> VisibleIdsAsync(Caller caller, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        var sql = "SELECT c.contact_id FROM rm.contacts c LEFT JOIN rm.users o ON o.user_id = c.owner_id WHERE c.tenant_id = $1 AND c.contact_id = ANY($5)"
+            + (caller.IsAdmin ? "" : " AND " + Visible);
+        await using var cmd = db.CreateCommand(sql);
+        AddViewer(cmd, caller);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. ids.Distinct()] });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var visible = new HashSet<Guid>();
+        while (await r.ReadAsync(ct)) visible.Add(r.GetGuid(0));
+        return visible;
+    }
+
+    // The company key as the read model's expression index computes it (lower case, runs of other than letters and
+    // digits as one space, trimmed).
+    private static string CompanyKey(string company) =>
+        System.Text.RegularExpressions.Regex.Replace(company.ToLowerInvariant(), @"[^\p{L}\p{Nd}]+", " ").Trim();
 
     // $1 tenant, $2 viewer, $3 viewer's role, $4 its ancestors: the same positions in every statement (unused ones
     // are harmless).

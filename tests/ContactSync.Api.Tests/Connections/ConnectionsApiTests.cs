@@ -465,9 +465,16 @@ public sealed class ConnectionsApiTests(ApiFixture api) : IAsyncLifetime
         var d = await TestApi.ReadAsync(await s.User.Client.GetAsync($"{url}/dashboard?minPosition={position.Commit}.{position.Prepare}"), HttpStatusCode.OK);
         Assert.Equal(["ready", "running", "failed"], [d.GetProperty("state").GetString()!, .. d.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("state").GetString()!)]);
         Assert.Equal("Google kept answering 503.", Assert.Single(d.GetProperty("errors").EnumerateArray()).GetProperty("error").GetString());
+        // The conflict's contact does not exist, so the user cannot see it: the conflict counts but shows no values.
         var shown = Assert.Single(d.GetProperty("conflicts").EnumerateArray());
+        Assert.Equal(["jobTitle", "crm"], [shown.GetProperty("field").GetString()!, shown.GetProperty("winner").GetString()!]);
+        Assert.True(shown.GetProperty("hidden").GetBoolean());
+        Assert.Equal([JsonValueKind.Null, JsonValueKind.Null], [shown.GetProperty("crmValue").ValueKind, shown.GetProperty("providerValue").ValueKind]);
+        // An admin sees every contact of the tenant, so every value.
+        shown = Assert.Single((await TestApi.ReadAsync(await s.Tenant.Admin.GetAsync($"{url}/dashboard"), HttpStatusCode.OK)).GetProperty("conflicts").EnumerateArray());
         Assert.Equal(["jobTitle", "CTO", "CEO", "crm"], [shown.GetProperty("field").GetString()!, shown.GetProperty("crmValue").GetString()!,
             shown.GetProperty("providerValue").GetString()!, shown.GetProperty("winner").GetString()!]);
+        Assert.False(shown.GetProperty("hidden").GetBoolean());
 
         // Not the business of another user; an admin sees it.
         var other = await support.NewUserAsync(s.Tenant);
