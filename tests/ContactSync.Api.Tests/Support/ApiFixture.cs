@@ -64,6 +64,8 @@ public sealed class ApiFixture : IAsyncLifetime
         settings.TryAdd("ContactSync:OperatorKey", OperatorKey);
         settings.TryAdd("ContactSync:Api:ProjectionWaitMs", "3000");
         settings.TryAdd("ContactSync:Api:KeyCacheSeconds", "10");
+        // Every test connects from 127.0.0.1 and some send bad keys on purpose: only the limiter's own test limits them.
+        settings.TryAdd("ContactSync:Api:AuthFailureLimit", "1000000");
         settings.TryAdd("Providers:SandboxUri", SandboxAddress.ToString());
         settings.TryAdd("ContactSync:GrantKeys:Current", "test-1");
         settings.TryAdd("ContactSync:GrantKeys:Keys:test-1", GrantKey);
