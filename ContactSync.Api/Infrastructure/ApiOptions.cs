@@ -51,15 +51,6 @@ public sealed class ApiOptions
     public int WriteAttempts { get; set; } = 10;
 }
 
-/// <summary>The operator key (<c>ContactSync:OperatorKey</c>): may create tenants and read <c>/api/ops</c>.</summary>
-public sealed class OperatorOptions
-{
-    public const string SectionName = "ContactSync";
-
-    [MinLength(16)]
-    public string? OperatorKey { get; set; }
-}
-
 public static class ApiOptionsExtensions
 {
     public static IHostApplicationBuilder AddApiOptions(this IHostApplicationBuilder builder)

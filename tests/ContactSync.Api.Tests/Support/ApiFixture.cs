@@ -25,7 +25,7 @@ public sealed class ApiFixture : IAsyncLifetime
     private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), UseCookies = false };
     private readonly List<WebApplication> _apps = [];
 
-    public string OperatorKey { get; } = "operator-" + Guid.NewGuid().ToString("N");
+    public string OperatorKey { get; } = "op_" + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
     public string ConnectionString { get; private set; } = "";
     public Uri SandboxAddress { get; private set; } = null!;
     private WebApplication? _sandbox;
