@@ -11,7 +11,8 @@ namespace ContactSync.AppHost;
 /// <item><c>ContactSync:DataDirectory</c>: the PostgreSQL cluster, the grant key and the demo's state
 /// (default <c>ContactSync.AppHost/.data</c>, git-ignored, reused on the next run).</item>
 /// <item><c>ContactSync:ResourcesFile</c>: where addresses and keys are written (default <c>.contactsync/resources.json</c>).</item>
-/// <item><c>ContactSync:OperatorKey</c>: the operator key, else one generated for this run.</item>
+/// <item><c>ContactSync:OperatorKey</c>: the operator key, else one generated for this run (<c>op_</c> + 32 bytes from
+/// <see cref="RandomNumberGenerator"/>, base64url: the API refuses a key of fewer than 32 random bytes).</item>
 /// <item><c>ContactSync:GrantKeys:Keys:dev</c>: the key sealing refresh tokens, else one generated once into the data folder
 /// (the grants sealed with it must stay readable on the next run).</item>
 /// </list>

@@ -18,7 +18,7 @@ public static partial class AccountsApi
         var connectId = binding.ConnectId == Guid.Empty ? Guid.NewGuid() : binding.ConnectId;
         var email = grant.Email.Trim();
         var lifetime = s.Options.Value.PendingLifetime;
-        var code = await PendingGrants.StoreAsync(s.Store, connectId, codeHash => new PendingGrants.Pending(
+        var code = await PendingGrants.StoreAsync(s.Store, connectId, lifetime, codeHash => new PendingGrants.Pending(
             binding.TenantId, binding.UserId, binding.UserName, binding.Provider, email,
             s.Grants.Seal(grant.RefreshToken, PendingGrants.GrantPurpose, connectId), codeHash, s.Time.GetUtcNow() + lifetime, binding.ReturnUrl), ct);
         Log.HeldForConfirmation(s.Logger, binding.Provider, connectId);

@@ -60,7 +60,7 @@ public static partial class AccountsApi
         var nonceHash = ConnectCookies.Issue(s.Http.Response, connectId, callback, lifetime);
         var binding = new OAuthStates.Binding(caller.TenantId, caller.UserId, caller.Name, provider, target!, s.Time.GetUtcNow() + lifetime,
             connectId, s.Grants.Seal(verifier, OAuthStates.VerifierPurpose, connectId), nonceHash);
-        var state = await OAuthStates.IssueAsync(s.Store, binding, ct);
+        var state = await OAuthStates.IssueAsync(s.Store, binding, lifetime, ct);
         var authorize = authorization.BuildAuthorizeUri(state, callback, hint, Pkce.Challenge(verifier));
         var wantsJson = s.Http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase));
         return wantsJson ? TypedResults.Ok(new AuthorizeResponse(authorize.AbsoluteUri, connectId)) : TypedResults.Redirect(authorize.AbsoluteUri);

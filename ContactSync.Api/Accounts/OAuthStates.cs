@@ -15,6 +15,8 @@ namespace ContactSync.Api.Accounts;
 /// one state, exactly one gets past that append (single use, also across API instances). A state never issued, an
 /// altered one, an expired one and a used one are all refused. The event store holds these streams, as it holds the
 /// e-mail reservations, so no table of the API's own is needed; their event types are not domain events.
+/// Each stream's <c>MaxAge</c> is the state's lifetime, so an expired state reads as empty (refused as expired)
+/// instead of staying readable for ever; the store hides such events on read, it does not delete them.
 /// </summary>
 public static class OAuthStates
 {
@@ -33,11 +35,14 @@ public static class OAuthStates
 
     public enum Refusal { None, Malformed, Unknown, Used, Expired, WrongProvider }
 
-    public static async Task<string> IssueAsync(IEventStore store, Binding binding, CancellationToken ct)
+    public static async Task<string> IssueAsync(IEventStore store, Binding binding, TimeSpan lifetime, CancellationToken ct)
     {
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(TokenBytes));
+        var stream = StreamOf(token);
         var data = JsonSerializer.SerializeToUtf8Bytes(binding, JsonSerializerOptions.Web);
-        await store.AppendToStreamAsync(StreamOf(token), ExpectedRevision.NoStream, [new EventData(Guid.CreateVersion7(), IssuedType, data)], ct);
+        // The metadata first: a stream that exists has its max-age, whatever happens between the two calls.
+        await store.SetStreamMetadataAsync(stream, new StreamMetadata(MaxAge: lifetime), ct);
+        await store.AppendToStreamAsync(stream, ExpectedRevision.NoStream, [new EventData(Guid.CreateVersion7(), IssuedType, data)], ct);
         return token;
     }
 
@@ -56,7 +61,8 @@ public static class OAuthStates
         {
             return (null, Refusal.Unknown);
         }
-        if (events.Count == 0 || events[0].Type != IssuedType) return (null, Refusal.Unknown);
+        // A stream that exists but shows no issue event has aged out (its max-age is the state's lifetime).
+        if (events.Count == 0 || events[0].Type != IssuedType) return (null, Refusal.Expired);
         if (events.Count > 1) return (null, Refusal.Used);
         var binding = JsonSerializer.Deserialize<Binding>(events[0].Data.Span, JsonSerializerOptions.Web);
         if (binding is null) return (null, Refusal.Unknown);

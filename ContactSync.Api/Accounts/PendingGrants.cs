@@ -12,7 +12,8 @@ namespace ContactSync.Api.Accounts;
 /// confirms it with their own API key and the one-time code the other browser was shown. The code is 8 characters
 /// of a 32-letter alphabet (40 bits); only its SHA-256 is stored. Each wrong code is an event: the
 /// <see cref="MaxWrongCodes"/>th kills the grant. A confirmation is appended at the revision read, so of concurrent
-/// confirmations exactly one attaches. Like the OAuth states, these streams are the API's own, not domain events.
+/// confirmations exactly one attaches. Like the OAuth states, these streams are the API's own, not domain events,
+/// and their <c>MaxAge</c> is the pending lifetime: an expired grant reads as empty (hidden on read, not deleted).
 /// </summary>
 public static class PendingGrants
 {
@@ -34,11 +35,13 @@ public static class PendingGrants
     public static StreamName StreamOf(Guid connectId) => new($"PendingGrant-{connectId:N}");
 
     /// <summary>Stores the grant; returns the code to show (as <c>XXXX-XXXX</c>).</summary>
-    public static async Task<string> StoreAsync(IEventStore store, Guid connectId, Func<string, Pending> pending, CancellationToken ct)
+    public static async Task<string> StoreAsync(IEventStore store, Guid connectId, TimeSpan lifetime, Func<string, Pending> pending, CancellationToken ct)
     {
         var code = RandomNumberGenerator.GetString(Alphabet, CodeLength);
         var data = JsonSerializer.SerializeToUtf8Bytes(pending(Hash(connectId, code)), JsonSerializerOptions.Web);
-        await store.AppendToStreamAsync(StreamOf(connectId), ExpectedRevision.NoStream, [new EventData(Guid.CreateVersion7(), StoredType, data)], ct);
+        var stream = StreamOf(connectId);
+        await store.SetStreamMetadataAsync(stream, new StreamMetadata(MaxAge: lifetime), ct);
+        await store.AppendToStreamAsync(stream, ExpectedRevision.NoStream, [new EventData(Guid.CreateVersion7(), StoredType, data)], ct);
         return $"{code[..4]}-{code[4..]}";
     }
 
@@ -66,8 +69,9 @@ public static class PendingGrants
             {
                 return new(Outcome.NotFound);
             }
-            if (events.Count == 0 || events[0].Type != StoredType ||
-                JsonSerializer.Deserialize<Pending>(events[0].Data.Span, JsonSerializerOptions.Web) is not { } pending ||
+            // The stream exists but its grant aged out (max-age): whoever it was for, it is gone.
+            if (events.Count == 0 || events[0].Type != StoredType) return new(Outcome.Expired);
+            if (JsonSerializer.Deserialize<Pending>(events[0].Data.Span, JsonSerializerOptions.Web) is not { } pending ||
                 pending.TenantId != tenantId || pending.UserId != userId)
                 return new(Outcome.NotFound);
             if (events.Any(e => e.Type == ConfirmedType)) return new(Outcome.Used);

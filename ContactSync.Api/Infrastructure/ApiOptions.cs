@@ -38,18 +38,17 @@ public sealed class ApiOptions
     [Range(1, int.MaxValue)]
     public int RateLimitPerSecond { get; set; } = 1000;
 
+    /// <summary>Refused API keys one client address may send per window before its keyed requests get 429.</summary>
+    [Range(1, int.MaxValue)]
+    public int AuthFailureLimit { get; set; } = 10;
+
+    /// <summary>The window (seconds) <see cref="AuthFailureLimit"/> counts in; a limited address waits until it ends.</summary>
+    [Range(1, 86_400)]
+    public int AuthFailureWindowSeconds { get; set; } = 60;
+
     /// <summary>How often a write is retried on a concurrent change when the client sent no If-Match.</summary>
     [Range(1, 50)]
     public int WriteAttempts { get; set; } = 10;
-}
-
-/// <summary>The operator key (<c>ContactSync:OperatorKey</c>): may create tenants and read <c>/api/ops</c>.</summary>
-public sealed class OperatorOptions
-{
-    public const string SectionName = "ContactSync";
-
-    [MinLength(16)]
-    public string? OperatorKey { get; set; }
 }
 
 public static class ApiOptionsExtensions

@@ -24,7 +24,7 @@ public sealed class AppHostTests
         var data = Directory.CreateTempSubdirectory("contactsync-apphost-");
         // Created 0700; as root the server runs as the postgres user, which must reach its folders inside.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(data.FullName, (UnixFileMode)0b111_101_101);
-        var operatorKey = "op_test_" + Guid.NewGuid().ToString("N");
+        var operatorKey = "op_" + System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var ports = new Dictionary<string, int> { ["postgres"] = FreePort(), ["sandbox"] = FreePort(), ["projector"] = FreePort(), ["api"] = FreePort() };
         string[] args =
         [

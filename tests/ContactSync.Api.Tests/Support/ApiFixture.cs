@@ -25,7 +25,7 @@ public sealed class ApiFixture : IAsyncLifetime
     private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), UseCookies = false };
     private readonly List<WebApplication> _apps = [];
 
-    public string OperatorKey { get; } = "operator-" + Guid.NewGuid().ToString("N");
+    public string OperatorKey { get; } = "op_" + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
     public string ConnectionString { get; private set; } = "";
     public Uri SandboxAddress { get; private set; } = null!;
     private WebApplication? _sandbox;
@@ -64,6 +64,8 @@ public sealed class ApiFixture : IAsyncLifetime
         settings.TryAdd("ContactSync:OperatorKey", OperatorKey);
         settings.TryAdd("ContactSync:Api:ProjectionWaitMs", "3000");
         settings.TryAdd("ContactSync:Api:KeyCacheSeconds", "10");
+        // Every test connects from 127.0.0.1 and some send bad keys on purpose: only the limiter's own test limits them.
+        settings.TryAdd("ContactSync:Api:AuthFailureLimit", "1000000");
         settings.TryAdd("Providers:SandboxUri", SandboxAddress.ToString());
         settings.TryAdd("ContactSync:GrantKeys:Current", "test-1");
         settings.TryAdd("ContactSync:GrantKeys:Keys:test-1", GrantKey);

@@ -49,7 +49,7 @@ public static class ApiBenchmark
 
         await using var server = await BenchmarkServer.StartAsync(EnvironmentVariable, ServerSettings, args.Contains("--tcp"));
         var cs = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync("bench_api")) { MaxPoolSize = (int)Option(args, "--pool", 16), MaxAutoPrepare = 32, AutoPrepareMinUsages = 2 }.ConnectionString;
-        var operatorKey = "operator-" + Guid.NewGuid().ToString("N");
+        var operatorKey = "op_" + System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         await using var projector = ProjectorApp.Build([], b => Configure(b, cs, operatorKey));
         await projector.StartAsync();
         await using var api = ApiApp.Build([], b => Configure(b, cs, operatorKey));

@@ -47,7 +47,7 @@ public static class SyncBenchmark
         var cs = await server.CreateDatabaseAsync("bench_sync");
         var (sandbox, sandboxUri) = await SandboxApp.StartOnFreePortAsync();
         await using var _ = sandbox;
-        var operatorKey = "operator-" + Guid.NewGuid().ToString("N");
+        var operatorKey = "op_" + System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var grantKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         await using var api = ApiApp.Build([], b =>
         {

@@ -41,7 +41,7 @@ public class SyncFixture : IAsyncLifetime
     /// <summary>How long the engine lets the sandbox's listings lag: longer than any propagation delay a test sets.</summary>
     protected virtual string ProviderLag => "00:00:03";
 
-    public string OperatorKey { get; } = "operator-" + Guid.NewGuid().ToString("N");
+    public string OperatorKey { get; } = "op_" + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
     public string ConnectionString { get; private set; } = "";
     public Uri ApiAddress { get; private set; } = null!;
     public Uri SandboxAddress { get; private set; } = null!;
