@@ -9,7 +9,8 @@ namespace ContactSync.Api.Auth;
 /// Every <c>/api</c> request needs <c>Authorization: Bearer &lt;key&gt;</c>: the middleware resolves the caller
 /// (stored as a request feature for handlers, authorization filters and the per-tenant rate limiter) or answers
 /// 401. Paths outside <c>/api</c> (OpenAPI, explorer, health) and endpoints marked <c>AllowAnonymous</c> are public.
-/// Refused keys count against the client's address (<see cref="AuthFailureLimiter"/>): past the limit, 429.
+/// Refused keys count against the client's address (<see cref="AuthFailureLimiter"/>): past the limit a refused key
+/// gets 429 instead of 401; a valid key is never refused.
 /// </summary>
 public static class ApiKeyAuthentication
 {
@@ -31,20 +32,21 @@ public static class ApiKeyAuthentication
                 return;
             }
             var key = PresentedKey(context);
-            var failures = context.RequestServices.GetRequiredService<AuthFailureLimiter>();
-            var address = context.Connection.RemoteIpAddress;
-            if (key is not null && failures.RetryAfter(address) is { } wait)
-            {
-                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await WriteProblemAsync(context, 429, "Too many requests",
-                    "Too many requests with an invalid API key came from this address; retry after the time in Retry-After.", "auth.too-many-failures");
-                return;
-            }
             var caller = key is null ? null : await AuthenticateAsync(context, key);
             if (caller is null)
             {
                 // Only a key that was presented and refused counts: a request without one guesses nothing.
+                var failures = context.RequestServices.GetRequiredService<AuthFailureLimiter>();
+                var address = context.Connection.RemoteIpAddress;
+                var limited = key is null ? null : failures.RetryAfter(address);
                 if (key is not null) failures.Failed(address);
+                if (limited is { } wait)
+                {
+                    context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                    await WriteProblemAsync(context, 429, "Too many requests",
+                        "Too many requests with an invalid API key came from this address; retry after the time in Retry-After.", "auth.too-many-failures");
+                    return;
+                }
                 context.Response.Headers.WWWAuthenticate = "Bearer";
                 await WriteProblemAsync(context, 401, "Unauthorized", "Send a valid API key as 'Authorization: Bearer <key>'.");
                 return;

@@ -8,10 +8,12 @@ namespace ContactSync.Api.Auth;
 
 /// <summary>
 /// Counts refused API keys per client address (the connection's own address: forwarded headers are not trusted, none
-/// are configured) in fixed windows of <see cref="ApiOptions.AuthFailureWindowSeconds"/>. An address with
-/// <see cref="ApiOptions.AuthFailureLimit"/> failures in its window is refused every keyed request until the window
-/// ends, valid keys included: answering a right guess differently would keep the guessing going at full speed.
-/// Accepted keys are never counted. IPv6 addresses count per /64, the block one client usually holds.
+/// are configured) in fixed windows of <see cref="ApiOptions.AuthFailureWindowSeconds"/>. Past
+/// <see cref="ApiOptions.AuthFailureLimit"/> failures in its window, an address's refused keys get 429 with
+/// <c>Retry-After</c> until the window ends. Valid keys are never refused: keys are 32 random bytes, so a lockout would
+/// protect against no guessing, and it would let one misbehaving client lock out everyone behind the same address (a
+/// NAT, a proxy, every client of a local run). Accepted keys are never counted. IPv6 addresses count per /64, the block
+/// one client usually holds.
 /// </summary>
 /// <remarks>Memory is bounded: only addresses with a failure in their current window have an entry, and the cache holds
 /// at most <see cref="MaxAddresses"/>; past that, a new address's failures go uncounted until entries expire.</remarks>

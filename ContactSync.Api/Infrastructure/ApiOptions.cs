@@ -38,11 +38,11 @@ public sealed class ApiOptions
     [Range(1, int.MaxValue)]
     public int RateLimitPerSecond { get; set; } = 1000;
 
-    /// <summary>Refused API keys one client address may send per window before its keyed requests get 429.</summary>
+    /// <summary>Refused API keys one client address may send per window before the next ones get 429 (valid keys still pass).</summary>
     [Range(1, int.MaxValue)]
     public int AuthFailureLimit { get; set; } = 10;
 
-    /// <summary>The window (seconds) <see cref="AuthFailureLimit"/> counts in; a limited address waits until it ends.</summary>
+    /// <summary>The window (seconds) <see cref="AuthFailureLimit"/> counts in; a limited address's refused keys get 429 until it ends.</summary>
     [Range(1, 86_400)]
     public int AuthFailureWindowSeconds { get; set; } = 60;
 
