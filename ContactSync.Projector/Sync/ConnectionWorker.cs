@@ -26,6 +26,7 @@ internal sealed class ConnectionWorker(
     private Position? _crmChangedAt;
     private HashSet<Guid>? _changedContacts;
     private bool _wholeScope = true;
+    private SyncState _folded = SyncState.Initial;   // the sync stream as of the last pass (RetireAsync goes on from it)
 
     public Guid ConnectionId => connectionId;
 
@@ -84,6 +85,7 @@ internal sealed class ConnectionWorker(
             activity?.SetTag("sync.run_kind", kind.ToString());
             var (outcome, next) = await PassAsync(kind, state, ct);
             state = next;
+            _folded = state;
             TimeSpan wait;
             switch (outcome)
             {
@@ -106,7 +108,7 @@ internal sealed class ConnectionWorker(
                 case RunOutcome.LostStream:
                     // Someone else wrote the sync stream: this instance lost the connection. Fold again; the supervisor
                     // stops this worker if the lock is gone.
-                    state = SyncState.Initial;
+                    state = _folded = SyncState.Initial;
                     wait = Jitter(backoff);
                     break;
                 default:   // Stopped: disconnected, paused, failed for good or waiting for a re-auth
@@ -126,7 +128,7 @@ internal sealed class ConnectionWorker(
     {
         var connection = await store.LoadConnectionAsync(connectionId, ct);
         if (connection.Status != ConnectionStatus.Disconnected) return;
-        var state = await store.CatchUpAsync(connectionId, SyncState.Initial, ct);
+        var state = await store.CatchUpAsync(connectionId, _folded, ct);   // only what was appended since the last pass
         if (state.Subscription is null) return;
         await _notifications.EndAsync(connection, await open(connection.TenantId, connection.AccountId, ct), state, ct);
     }
