@@ -2,9 +2,9 @@ using ContactSync.Api.Infrastructure;
 using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Common;
 using ContactSync.EventStore;
-using ContactSync.Providers.Streams;
 using ContactSync.Providers;
 using ContactSync.Providers.Accounts;
+using ContactSync.Providers.Streams;
 using Microsoft.Extensions.Options;
 
 namespace ContactSync.Api.Accounts;

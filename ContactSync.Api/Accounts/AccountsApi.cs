@@ -4,9 +4,9 @@ using ContactSync.Api.Infrastructure;
 using ContactSync.Domain.Accounts;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Validation;
-using ContactSync.Providers.Streams;
 using ContactSync.Providers;
 using ContactSync.Providers.Accounts;
+using ContactSync.Providers.Streams;
 using Google.Apis.Auth.OAuth2.Responses;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,4 +1,3 @@
-using ContactSync.Providers.Streams;
 using System.Text.Json;
 using ContactSync.Api.Auth;
 using ContactSync.Api.Contacts;
@@ -9,6 +8,7 @@ using ContactSync.Domain.Connections;
 using ContactSync.Domain.Contacts;
 using ContactSync.Domain.Sync;
 using ContactSync.EventStore;
+using ContactSync.Providers.Streams;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ContactSync.Api.Connections;

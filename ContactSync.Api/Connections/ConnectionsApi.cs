@@ -1,4 +1,3 @@
-using ContactSync.Providers.Streams;
 using System.Text.Json;
 using ContactSync.Api.Auth;
 using ContactSync.Api.Infrastructure;
@@ -9,6 +8,7 @@ using ContactSync.Domain.Lists;
 using ContactSync.Domain.Users;
 using ContactSync.Domain.Validation;
 using ContactSync.EventStore;
+using ContactSync.Providers.Streams;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static ContactSync.Domain.Connections.ConnectionCommand;
 

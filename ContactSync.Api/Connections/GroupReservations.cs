@@ -1,4 +1,3 @@
-using ContactSync.Providers.Streams;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -6,6 +5,7 @@ using ContactSync.Domain.Common;
 using ContactSync.Domain.Connections;
 using ContactSync.Api.Infrastructure;
 using ContactSync.EventStore;
+using ContactSync.Providers.Streams;
 
 namespace ContactSync.Api.Connections;
 

@@ -1,10 +1,10 @@
-using ContactSync.Providers.Streams;
 using System.Globalization;
 using ContactSync.Api.Auth;
 using ContactSync.Api.Infrastructure;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Contacts;
 using ContactSync.Domain.Validation;
+using ContactSync.Providers.Streams;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ContactSync.Api.Contacts;

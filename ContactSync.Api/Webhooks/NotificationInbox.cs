@@ -1,10 +1,10 @@
-using ContactSync.Providers.Streams;
 using System.Collections.Concurrent;
 using ContactSync.Api.Infrastructure;
 using ContactSync.Domain.Common;
 using ContactSync.Domain.Connections;
 using ContactSync.Domain.Sync;
 using ContactSync.EventStore;
+using ContactSync.Providers.Streams;
 
 namespace ContactSync.Api.Webhooks;
 
